@@ -1,0 +1,81 @@
+//! The `pforge-hooks` umbrella command: `scan`, `config`, and the git modes.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use super::{CommonArgs, fail, run_checks};
+
+/// pforge-hooks: keep SOPS-encrypted deployment credentials safe, at commit, push and on the server.
+#[derive(Parser, Debug)]
+#[command(name = "pforge-hooks", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run every check (or those named with --check) on files and directories; default: secrets/.
+    Scan {
+        /// Files and directories to scan. Default: the project's secrets/ directory.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Only these checks (comma-separated ids).
+        #[arg(long, value_delimiter = ',', value_name = "ID")]
+        check: Vec<String>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Print the effective configuration (TOML) and where it came from.
+    Config {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+}
+
+/// `main` of `pforge-hooks`.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Scan {
+            paths,
+            check,
+            common,
+        } => {
+            let checks = if check.is_empty() {
+                crate::checks::all()
+            } else {
+                let mut v = Vec::new();
+                for id in &check {
+                    match crate::checks::by_id(id) {
+                        Some(c) => v.push(c),
+                        None => return fail("pforge-hooks", &format!("unknown check `{id}`")),
+                    }
+                }
+                v
+            };
+            run_checks("pforge-hooks", checks, paths, &common)
+        }
+        Command::Config { common } => {
+            let loaded = match common.load_config() {
+                Ok(l) => l,
+                Err(e) => return fail("pforge-hooks", &e),
+            };
+            match &loaded.source {
+                Some(p) => println!("# from {}", p.display()),
+                None => println!("# no configuration file found: the pangeo-forge defaults apply"),
+            }
+            println!("# root: {}", loaded.root.display());
+            print!("{}", crate::config::to_toml(&loaded.config));
+            ExitCode::SUCCESS
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! What every check may consult besides the document: the project configuration and the root.
+//!
+//! Built once per run, before any document is read, and shared read-only by all checks.
+
+use std::path::PathBuf;
+
+use crate::config::{Config, LoadedConfig};
+
+/// The run-wide, read-only context of the checks.
+#[derive(Debug)]
+pub struct Context {
+    /// The effective project configuration.
+    pub config: Config,
+    /// The project root (paths in documents are relative to it when they are inside it).
+    pub root: PathBuf,
+}
+
+impl Context {
+    /// A context for a loaded configuration (fails on configuration that cannot be used).
+    pub fn new(loaded: LoadedConfig) -> Result<Self, String> {
+        Ok(Context {
+            config: loaded.config,
+            root: loaded.root,
+        })
+    }
+}
