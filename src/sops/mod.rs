@@ -3,6 +3,7 @@
 //! See `../shared/docs/sops-format.md`; section numbers in comments (§N) refer to it.
 
 pub mod metadata;
+pub mod stores;
 pub mod tree;
 
 pub use metadata::{KeyGroup, KeyKind, MasterKey, Metadata, Selector};
