@@ -275,7 +275,11 @@ mod tests {
             ("2026-11-27T2:56:06Z", "2026-11-27T02:56:06Z"),
         ];
         for (input, want) in ok {
-            assert_eq!(parse_rfc3339(input).map(|t| t.rfc3339()).as_deref(), Some(want), "{input}");
+            assert_eq!(
+                parse_rfc3339(input).map(|t| t.rfc3339()).as_deref(),
+                Some(want),
+                "{input}"
+            );
         }
         for bad in [
             "2026-11-27 20:56:06Z",
@@ -303,12 +307,20 @@ mod tests {
         ];
         for (input, want) in ok {
             assert_eq!(
-                parse_yaml_timestamp(input).map(|t| t.rfc3339_nano()).as_deref(),
+                parse_yaml_timestamp(input)
+                    .map(|t| t.rfc3339_nano())
+                    .as_deref(),
                 Some(want),
                 "{input}"
             );
         }
-        for bad in ["2024-13-01", "20240101", "2024-01-01T10:00:00", "2024-01-01x", "12024-01-01"] {
+        for bad in [
+            "2024-13-01",
+            "20240101",
+            "2024-01-01T10:00:00",
+            "2024-01-01x",
+            "12024-01-01",
+        ] {
             assert!(parse_yaml_timestamp(bad).is_none(), "{bad}");
         }
     }

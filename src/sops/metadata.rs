@@ -348,9 +348,10 @@ impl Metadata {
                     value: Scalar::Null,
                     ..
                 }) => {}
-                _ => m
-                    .problems
-                    .push((node_pos(groups, gpos), "`key_groups` is not a list".to_string())),
+                _ => m.problems.push((
+                    node_pos(groups, gpos),
+                    "`key_groups` is not a list".to_string(),
+                )),
             }
         }
         m
@@ -388,10 +389,8 @@ impl Metadata {
             let Item::Node(entry) = item else { continue };
             let epos = node_pos(entry, key_pos);
             if !matches!(entry, Node::Map(_)) {
-                self.problems.push((
-                    epos,
-                    format!("an entry of `{field}` is not a mapping"),
-                ));
+                self.problems
+                    .push((epos, format!("an entry of `{field}` is not a mapping")));
                 continue;
             }
             let mut id_parts = Vec::new();

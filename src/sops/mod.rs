@@ -201,7 +201,10 @@ fn not_encrypted(store: Store) -> SopsError {
         Store::Ini => "no `[sops]` section",
     };
     SopsError::NotEncrypted {
-        reason: format!("{what}: the file is not SOPS-encrypted ({} store)", store.name()),
+        reason: format!(
+            "{what}: the file is not SOPS-encrypted ({} store)",
+            store.name()
+        ),
     }
 }
 

@@ -141,8 +141,16 @@ mod tests {
     fn rebuilds_nested_lists_and_maps() {
         let (node, problems) = unflatten(vec![
             ("age__list_0__map_enc".into(), Pos::default(), leaf("E")),
-            ("age__list_0__map_recipient".into(), Pos::default(), leaf("R")),
-            ("key_groups__list_1__map_age__list_0__map_enc".into(), Pos::default(), leaf("G")),
+            (
+                "age__list_0__map_recipient".into(),
+                Pos::default(),
+                leaf("R"),
+            ),
+            (
+                "key_groups__list_1__map_age__list_0__map_enc".into(),
+                Pos::default(),
+                leaf("G"),
+            ),
             ("version".into(), Pos::default(), leaf("3.11.0")),
             ("bad__thing".into(), Pos::default(), leaf("x")),
         ]);

@@ -45,10 +45,7 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, SopsError> {
         Err(e) => {
             let good = bytes.get(..e.valid_up_to()).unwrap_or_default();
             let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = good
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let column = String::from_utf8_lossy(good.get(line_start..).unwrap_or_default())
                 .chars()
                 .count()
@@ -71,20 +68,52 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, SopsError> {
 /// Parse a YAML file into its documents, each a list of top-level entries (metadata included).
 pub fn parse(bytes: &[u8]) -> Result<Vec<Vec<Entry>>, SopsError> {
     let text = utf8(bytes)?;
-    let mut events = Vec::new();
-    for ev in Parser::new_from_str(text) {
-        match ev {
-            Ok(pair) => events.push(pair),
-            Err(e) => {
-                return Err(malformed(
-                    format!("YAML syntax error: {}", e.info()),
-                    Some(to_pos(e.marker())),
-                ));
+    // Pass 1 (only when the text can hold comments): where the quoted and block scalars are, so the
+    // comment scan can skip them. Events are streamed, never all held in memory.
+    let comments = if text.contains('#') {
+        let mut regions = Vec::new();
+        let mut depth = 0usize;
+        for ev in Parser::new_from_str(text) {
+            let (ev, span) = ev.map_err(syntax)?;
+            match ev {
+                Event::Scalar(_, style, _, _) => match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        regions.push(Region::Quoted(span.start.index()));
+                    }
+                    ScalarStyle::Literal | ScalarStyle::Folded => {
+                        regions.push(Region::Block(span.start.index(), span.end.index()));
+                    }
+                    ScalarStyle::Plain => {}
+                },
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Err(too_deep(to_pos(&span.start)));
+                    }
+                }
+                Event::MappingEnd | Event::SequenceEnd => depth = depth.saturating_sub(1),
+                _ => {}
             }
         }
-    }
-    let comments = scan_comments(text, &events);
-    Builder::new(comments).run(events)
+        scan_comments(text, &regions)
+    } else {
+        Vec::new()
+    };
+    Builder::new(comments).run(Parser::new_from_str(text))
+}
+
+fn syntax(e: saphyr_parser::ScanError) -> SopsError {
+    malformed(
+        format!("YAML syntax error: {}", e.info()),
+        Some(to_pos(e.marker())),
+    )
+}
+
+fn too_deep(pos: Pos) -> SopsError {
+    malformed(
+        format!("YAML nested deeper than {MAX_DEPTH} levels"),
+        Some(pos),
+    )
 }
 
 /// A comment found by the source scan, with its character index for ordering against events.
@@ -103,21 +132,7 @@ enum Region {
 
 /// Find every `#` comment outside quoted and block scalars (plain scalars cannot hold ` #`).
 #[allow(unused_assignments)]
-fn scan_comments(text: &str, events: &[(Event<'_>, Span)]) -> Vec<Found> {
-    let mut regions = Vec::new();
-    for (ev, span) in events {
-        if let Event::Scalar(_, style, _, _) = ev {
-            match style {
-                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-                    regions.push(Region::Quoted(span.start.index()));
-                }
-                ScalarStyle::Literal | ScalarStyle::Folded => {
-                    regions.push(Region::Block(span.start.index(), span.end.index()));
-                }
-                ScalarStyle::Plain => {}
-            }
-        }
-    }
+fn scan_comments(text: &str, regions: &[Region]) -> Vec<Found> {
     let mut found = Vec::new();
     if !text.contains('#') {
         return found;
@@ -495,8 +510,12 @@ impl Builder {
         Ok(())
     }
 
-    fn run(mut self, events: Vec<(Event<'_>, Span)>) -> Result<Vec<Vec<Entry>>, SopsError> {
-        for (ev, span) in events {
+    fn run<'i>(
+        mut self,
+        events: impl Iterator<Item = Result<(Event<'i>, Span), saphyr_parser::ScanError>>,
+    ) -> Result<Vec<Vec<Entry>>, SopsError> {
+        for ev in events {
+            let (ev, span) = ev.map_err(syntax)?;
             let pos = to_pos(&span.start);
             match ev {
                 Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
@@ -507,7 +526,13 @@ impl Builder {
                     let doc = match self.root.take() {
                         None => Vec::new(),
                         Some((Node::Map(entries), _)) => entries,
-                        Some((Node::Leaf(Leaf { value: Scalar::Null, .. }), _)) => Vec::new(),
+                        Some((
+                            Node::Leaf(Leaf {
+                                value: Scalar::Null,
+                                ..
+                            }),
+                            _,
+                        )) => Vec::new(),
                         Some((Node::Seq(_), p)) => {
                             return Err(malformed(
                                 "the YAML document is a sequence: sops files are mappings (YAML documents that are sequences are not supported)",
@@ -556,10 +581,7 @@ impl Builder {
                     let (count, height) = (a.count, a.height);
                     self.count(count, pos)?;
                     if self.stack.len() + height > MAX_DEPTH {
-                        return Err(malformed(
-                            format!("YAML nested deeper than {MAX_DEPTH} levels"),
-                            Some(pos),
-                        ));
+                        return Err(too_deep(pos));
                     }
                     let node = self
                         .anchors
@@ -572,10 +594,7 @@ impl Builder {
                     self.flush_before(span.start.index());
                     self.count(1, pos)?;
                     if self.stack.len() >= MAX_DEPTH {
-                        return Err(malformed(
-                            format!("YAML nested deeper than {MAX_DEPTH} levels"),
-                            Some(pos),
-                        ));
+                        return Err(too_deep(pos));
                     }
                     let flow = span.start.index() != span.end.index();
                     let parent_indent = self.stack.last().and_then(|f| match f.kind {
@@ -745,7 +764,9 @@ fn key_string(node: &Node, pos: Pos) -> Result<String, SopsError> {
         Node::Seq(_) => "sequence".to_string(),
     };
     Err(malformed(
-        format!("a mapping key that is not a string ({what}): sops supports only string keys; quote it"),
+        format!(
+            "a mapping key that is not a string ({what}): sops supports only string keys; quote it"
+        ),
         Some(pos),
     ))
 }
@@ -776,7 +797,10 @@ mod tests {
         assert_eq!(leaf(".5"), Scalar::Float(0.5));
         assert_eq!(leaf("1e400"), Scalar::Str(b"1e400".to_vec()));
         assert_eq!(leaf("-.inf"), Scalar::Float(f64::NEG_INFINITY));
-        assert_eq!(leaf("2024-01-01"), Scalar::Time("2024-01-01T00:00:00Z".into()));
+        assert_eq!(
+            leaf("2024-01-01"),
+            Scalar::Time("2024-01-01T00:00:00Z".into())
+        );
         assert_eq!(leaf("3.11.0"), Scalar::Str(b"3.11.0".to_vec()));
         assert_eq!(leaf("<<"), Scalar::Str(b"<<".to_vec()));
         assert_eq!(
@@ -798,7 +822,11 @@ mod tests {
             })
             .collect();
         assert_eq!(texts, ["# top", "a", "c", "# before d", "d"]);
-        let Entry::Pair { value: Node::Map(inner), .. } = &top[1] else {
+        let Entry::Pair {
+            value: Node::Map(inner),
+            ..
+        } = &top[1]
+        else {
             panic!("a is a map")
         };
         let inner: Vec<String> = inner
@@ -820,10 +848,22 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        assert!(matches!(parse(bomb.as_bytes()), Err(SopsError::Malformed { .. })));
+        assert!(matches!(
+            parse(bomb.as_bytes()),
+            Err(SopsError::Malformed { .. })
+        ));
         let deep = format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
-        assert!(matches!(parse(deep.as_bytes()), Err(SopsError::Malformed { .. })));
-        assert!(matches!(parse(b"a: \xff\n"), Err(SopsError::Malformed { pos: Some(Pos { line: 1, .. }), .. })));
+        assert!(matches!(
+            parse(deep.as_bytes()),
+            Err(SopsError::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse(b"a: \xff\n"),
+            Err(SopsError::Malformed {
+                pos: Some(Pos { line: 1, .. }),
+                ..
+            })
+        ));
         assert!(parse(b"- a\n- b\n").is_err());
         assert!(parse(b"a: 1\na: 2\n").is_err());
         assert!(parse(b"1: x\n").is_err());
