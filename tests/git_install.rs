@@ -43,7 +43,10 @@ fn install_is_idempotent_and_hooks_run() {
     assert!(before.contains("pforge-hooks-managed-hook"));
     let again = ok(&run(&sb, &repo, &["install"]));
     assert!(again.contains("pre-commit: already installed"), "{again}");
-    assert_eq!(before, std::fs::read_to_string(hooks.join("pre-commit")).expect("hook"));
+    assert_eq!(
+        before,
+        std::fs::read_to_string(hooks.join("pre-commit")).expect("hook")
+    );
     assert!(!hooks.join("pre-commit.pforge-legacy").exists());
     // The hook runs the real binary: a clean commit goes through.
     write(&repo, "a.txt", "a\n");
@@ -92,12 +95,18 @@ fn existing_hook_is_chained_and_restored() {
     write(&repo, "b.txt", "b\n");
     sb.git(&repo, &["add", "."]);
     let out = sb.git_out(&repo, &["commit", "-qm", "blocked"]);
-    assert!(!out.status.success(), "a failing chained hook blocks the commit");
+    assert!(
+        !out.status.success(),
+        "a failing chained hook blocks the commit"
+    );
     // Installing again does not chain ourselves.
     let again = ok(&run(&sb, &repo, &["install", "--hook", "pre-commit"]));
     assert!(again.contains("already installed"), "{again}");
     ok(&run(&sb, &repo, &["uninstall"]));
-    assert_eq!(std::fs::read_to_string(hooks.join("pre-commit")).expect("restored"), legacy);
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit")).expect("restored"),
+        legacy
+    );
     assert!(!hooks.join("pre-commit.pforge-legacy").exists());
 }
 
@@ -106,7 +115,15 @@ fn chained_pre_push_gets_the_same_stdin() {
     let sb = Sandbox::new();
     let server = sb.bare("server.git");
     let repo = sb.repo("r");
-    sb.git(&repo, &["remote", "add", "origin", &format!("file://{}", server.display())]);
+    sb.git(
+        &repo,
+        &[
+            "remote",
+            "add",
+            "origin",
+            &format!("file://{}", server.display()),
+        ],
+    );
     let seen = sb.path("legacy-stdin");
     executable(
         &repo.join(".git/hooks/pre-push"),
@@ -119,7 +136,10 @@ fn chained_pre_push_gets_the_same_stdin() {
     sb.git(&repo, &["push", "-q", "origin", "main"]);
     let text = std::fs::read_to_string(&seen).expect("legacy ran");
     assert!(text.starts_with("refs/heads/main "), "{text}");
-    assert!(sb.git(&server, &["for-each-ref"]).contains("refs/heads/main"));
+    assert!(
+        sb.git(&server, &["for-each-ref"])
+            .contains("refs/heads/main")
+    );
 }
 
 #[test]
@@ -128,14 +148,29 @@ fn no_chain_refuses_and_force_replaces() {
     let repo = sb.repo("r");
     let hook = repo.join(".git/hooks/pre-commit");
     executable(&hook, "#!/bin/sh\nexit 0\n");
-    let out = run(&sb, &repo, &["install", "--hook", "pre-commit", "--no-chain"]);
+    let out = run(
+        &sb,
+        &repo,
+        &["install", "--hook", "pre-commit", "--no-chain"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not a pforge-hooks hook"), "{err}");
-    assert_eq!(std::fs::read_to_string(&hook).expect("kept"), "#!/bin/sh\nexit 0\n");
-    let out = ok(&run(&sb, &repo, &["install", "--hook", "pre-commit", "--force"]));
+    assert_eq!(
+        std::fs::read_to_string(&hook).expect("kept"),
+        "#!/bin/sh\nexit 0\n"
+    );
+    let out = ok(&run(
+        &sb,
+        &repo,
+        &["install", "--hook", "pre-commit", "--force"],
+    ));
     assert!(out.contains("replaced"), "{out}");
-    assert!(std::fs::read_to_string(&hook).expect("ours").contains("pforge-hooks-managed-hook"));
+    assert!(
+        std::fs::read_to_string(&hook)
+            .expect("ours")
+            .contains("pforge-hooks-managed-hook")
+    );
     assert!(repo.join(".git/hooks/pre-commit.pforge-backup").exists());
 }
 
@@ -148,14 +183,28 @@ fn hooks_path_and_worktrees() {
     sb.git(&repo, &["commit", "-qm", "c"]);
     // A linked worktree installs into the common dir.
     let wt = sb.path("wt");
-    sb.git(&repo, &["worktree", "add", "-q", wt.to_str().expect("utf8"), "-b", "w"]);
+    sb.git(
+        &repo,
+        &[
+            "worktree",
+            "add",
+            "-q",
+            wt.to_str().expect("utf8"),
+            "-b",
+            "w",
+        ],
+    );
     ok(&run(&sb, &wt, &["install", "--hook", "pre-commit"]));
     assert!(repo.join(".git/hooks/pre-commit").exists());
     ok(&run(&sb, &wt, &["uninstall"]));
     assert!(!repo.join(".git/hooks/pre-commit").exists());
     // core.hooksPath (relative to the work tree root) wins.
     sb.git(&repo, &["config", "core.hooksPath", "githooks"]);
-    ok(&run(&sb, &repo, &["install", "--hook", "pre-commit,pre-push"]));
+    ok(&run(
+        &sb,
+        &repo,
+        &["install", "--hook", "pre-commit,pre-push"],
+    ));
     assert!(repo.join("githooks/pre-commit").exists());
     assert!(repo.join("githooks/pre-push").exists());
     assert!(!repo.join(".git/hooks/pre-commit").exists());
@@ -168,7 +217,15 @@ fn pre_receive_in_a_bare_repository() {
     ok(&run(&sb, &server, &["install", "--hook", "pre-receive"]));
     assert!(server.join("hooks/pre-receive").exists());
     let client = sb.repo("client");
-    sb.git(&client, &["remote", "add", "origin", &format!("file://{}", server.display())]);
+    sb.git(
+        &client,
+        &[
+            "remote",
+            "add",
+            "origin",
+            &format!("file://{}", server.display()),
+        ],
+    );
     write(&client, "a.txt", "a\n");
     sb.git(&client, &["add", "."]);
     sb.git(&client, &["commit", "-qm", "c"]);
@@ -179,5 +236,8 @@ fn pre_receive_in_a_bare_repository() {
     assert!(sb.git(&server, &["for-each-ref"]).is_empty());
     std::fs::remove_file(server.join(".pforge-hooks.toml")).expect("rm");
     sb.git(&client, &["push", "-q", "origin", "main"]);
-    assert!(sb.git(&server, &["for-each-ref"]).contains("refs/heads/main"));
+    assert!(
+        sb.git(&server, &["for-each-ref"])
+            .contains("refs/heads/main")
+    );
 }

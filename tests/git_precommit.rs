@@ -16,7 +16,13 @@ fn setup(sb: &Sandbox) -> (std::path::PathBuf, std::path::PathBuf) {
     sb.git(&repo, &["add", "."]);
     sb.git(&repo, &["commit", "-qm", "base"]);
     let out = sb.path("listing");
-    hook(&repo.join(".git/hooks"), "pre-commit", "pre-commit", "--list-blobs", &out);
+    hook(
+        &repo.join(".git/hooks"),
+        "pre-commit",
+        "pre-commit",
+        "--list-blobs",
+        &out,
+    );
     (repo, out)
 }
 
@@ -29,8 +35,16 @@ fn set(items: &[Listed]) -> BTreeSet<Listed> {
 }
 
 fn listing_now(sb: &Sandbox, repo: &Path) -> BTreeSet<Listed> {
-    let out = sb.pforge(repo).args(["pre-commit", "--list-blobs"]).output().expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sb
+        .pforge(repo)
+        .args(["pre-commit", "--list-blobs"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     parse_listing(&String::from_utf8_lossy(&out.stdout))
 }
 
@@ -43,7 +57,10 @@ fn commit_all_uses_the_temporary_index() {
     assert!(listing_now(&sb, &repo).is_empty());
     sb.git(&repo, &["commit", "-qam", "all"]);
     let got = take_listing(&out).expect("hook ran");
-    assert_eq!(got, set(&[idx(&sb, "alpha changed, not staged\n", "a.txt")]));
+    assert_eq!(
+        got,
+        set(&[idx(&sb, "alpha changed, not staged\n", "a.txt")])
+    );
 }
 
 #[test]
@@ -98,8 +115,19 @@ fn partially_staged_file_is_checked_as_staged() {
     write(&repo, "part.tmp", partial);
     let oid = sb.git(&repo, &["hash-object", "-w", "part.tmp"]);
     std::fs::remove_file(repo.join("part.tmp")).expect("rm");
-    sb.git(&repo, &["update-index", "--cacheinfo", &format!("100644,{oid},a.txt")]);
-    write(&repo, "a.txt", "alpha\nfirst hunk staged\nsecond hunk not staged\n");
+    sb.git(
+        &repo,
+        &[
+            "update-index",
+            "--cacheinfo",
+            &format!("100644,{oid},a.txt"),
+        ],
+    );
+    write(
+        &repo,
+        "a.txt",
+        "alpha\nfirst hunk staged\nsecond hunk not staged\n",
+    );
     sb.git(&repo, &["commit", "-qm", "partial"]);
     let got = take_listing(&out).expect("hook ran");
     assert_eq!(got, set(&[idx(&sb, partial, "a.txt")]));
@@ -112,7 +140,15 @@ fn deletions_renames_submodules_symlinks() {
     sb.git(&repo, &["rm", "-q", "a.txt"]);
     sb.git(&repo, &["mv", "b.txt", "renamed.txt"]);
     let head = sb.git(&repo, &["rev-parse", "HEAD"]);
-    sb.git(&repo, &["update-index", "--add", "--cacheinfo", &format!("160000,{head},sub")]);
+    sb.git(
+        &repo,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{head},sub"),
+        ],
+    );
     #[cfg(unix)]
     std::os::unix::fs::symlink("renamed.txt", repo.join("link")).expect("symlink");
     #[cfg(unix)]
@@ -132,7 +168,13 @@ fn first_commit_on_unborn_branch() {
     let sb = Sandbox::new();
     let repo = sb.repo("r");
     let out = sb.path("listing");
-    hook(&repo.join(".git/hooks"), "pre-commit", "pre-commit", "--list-blobs", &out);
+    hook(
+        &repo.join(".git/hooks"),
+        "pre-commit",
+        "pre-commit",
+        "--list-blobs",
+        &out,
+    );
     write(&repo, "secrets/x.yaml", "k: v\n");
     sb.git(&repo, &["add", "."]);
     sb.git(&repo, &["commit", "-qm", "root"]);
@@ -152,10 +194,17 @@ fn framework_mode_reads_named_paths_from_the_index() {
         .args(["framework", "--list-blobs", "a.txt", "b.txt", "missing.txt"])
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got = parse_listing(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(
         got,
-        set(&[idx(&sb, "staged for framework\n", "a.txt"), idx(&sb, "beta\n", "b.txt")])
+        set(&[
+            idx(&sb, "staged for framework\n", "a.txt"),
+            idx(&sb, "beta\n", "b.txt")
+        ])
     );
 }

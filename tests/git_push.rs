@@ -25,8 +25,20 @@ impl World {
         sb.git(&client, &["remote", "add", "origin", &url]);
         let client_out = sb.path("client-listing");
         let server_out = sb.path("server-listing");
-        hook(&client.join(".git/hooks"), "pre-push", "pre-push", "--list-blobs", &client_out);
-        hook(&server.join("hooks"), "pre-receive", "pre-receive", "--list-blobs", &server_out);
+        hook(
+            &client.join(".git/hooks"),
+            "pre-push",
+            "pre-push",
+            "--list-blobs",
+            &client_out,
+        );
+        hook(
+            &server.join("hooks"),
+            "pre-receive",
+            "pre-receive",
+            "--list-blobs",
+            &server_out,
+        );
         World {
             sb,
             client,
@@ -73,7 +85,10 @@ fn set(items: Vec<Listed>) -> BTreeSet<Listed> {
 fn leak_added_then_deleted_is_still_selected_and_named() {
     let w = World::new("server.git");
     let c1 = w.commit(&[("a.txt", "alpha\n")], "c1");
-    assert_eq!(w.push(&["origin", "main"]), set(vec![w.e(&c1, "alpha\n", "a.txt")]));
+    assert_eq!(
+        w.push(&["origin", "main"]),
+        set(vec![w.e(&c1, "alpha\n", "a.txt")])
+    );
     let c2 = w.commit(&[("secrets/x.yaml", "password: hunter2\n")], "leak");
     w.git(&["rm", "-q", "secrets/x.yaml"]);
     let c3 = w.commit(&[("d.txt", "delta\n")], "remove leak");
@@ -98,7 +113,10 @@ fn multi_ref_new_branches_tags_and_deletions() {
     // Two new branches in one push: every ref counts, shared history (main) is not re-checked.
     assert_eq!(
         w.push(&["origin", "f1", "f2"]),
-        set(vec![w.e(&f1, "one\n", "f1.txt"), w.e(&f2, "two\n", "f2.txt")])
+        set(vec![
+            w.e(&f1, "one\n", "f1.txt"),
+            w.e(&f2, "two\n", "f2.txt")
+        ])
     );
     // A new branch with no new commit: nothing to check.
     assert!(w.push(&["origin", "main:refs/heads/copy"]).is_empty());
@@ -106,7 +124,10 @@ fn multi_ref_new_branches_tags_and_deletions() {
     w.git(&["checkout", "-q", "--detach", &c1]);
     let t = w.commit(&[("t.txt", "tagged\n")], "tagged");
     w.git(&["tag", "-a", "v1", "-m", "v1"]);
-    assert_eq!(w.push(&["origin", "v1"]), set(vec![w.e(&t, "tagged\n", "t.txt")]));
+    assert_eq!(
+        w.push(&["origin", "v1"]),
+        set(vec![w.e(&t, "tagged\n", "t.txt")])
+    );
     // A tag that points straight at a blob.
     write(&w.client, "blob.tmp", "raw blob\n");
     let blob = w.git(&["hash-object", "-w", "blob.tmp"]);
@@ -122,7 +143,8 @@ fn multi_ref_new_branches_tags_and_deletions() {
     );
     // Deletions: nothing to check.
     assert!(w.push(&["origin", ":f1", ":refs/heads/copy"]).is_empty());
-    let remote_refs = w.sb.git(&w.server, &["for-each-ref", "--format=%(refname)"]);
+    let remote_refs =
+        w.sb.git(&w.server, &["for-each-ref", "--format=%(refname)"]);
     assert!(!remote_refs.contains("refs/heads/f1"), "{remote_refs}");
 }
 
@@ -149,8 +171,15 @@ fn merge_commit_brings_only_what_it_adds_itself() {
     let s = w.commit(&[("side.txt", "side\n")], "side");
     w.git(&["checkout", "-q", "main"]);
     let m = w.commit(&[("main.txt", "main\n")], "main");
-    let out = w.sb.git_out(&w.client, &["merge", "-q", "--no-ff", "--no-commit", "side"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = w.sb.git_out(
+        &w.client,
+        &["merge", "-q", "--no-ff", "--no-commit", "side"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // An "evil merge": content that is in neither parent.
     let merge = w.commit(&[("evil.txt", "only in the merge\n")], "merge");
     let parents = w.git(&["rev-list", "--parents", "-n1", "HEAD"]);
@@ -172,12 +201,18 @@ fn same_blob_at_same_path_is_selected_once() {
     w.commit(&[("a.txt", "other\n")], "c2");
     w.commit(&[("a.txt", "same\n")], "c3 reverts");
     let got = w.push(&["origin", "main"]);
-    let a_same: Vec<_> = got.iter().filter(|l| l.oid == w.sb.hash("same\n")).collect();
+    let a_same: Vec<_> = got
+        .iter()
+        .filter(|l| l.oid == w.sb.hash("same\n"))
+        .collect();
     assert_eq!(a_same.len(), 1, "{got:?}");
     assert_eq!(a_same[0].commit, c1, "named after the first commit");
     // The same content under another path is checked again (rules depend on the path).
     let c4 = w.commit(&[("secrets/a.txt", "same\n")], "copy");
-    assert_eq!(w.push(&["origin", "main"]), set(vec![w.e(&c4, "same\n", "secrets/a.txt")]));
+    assert_eq!(
+        w.push(&["origin", "main"]),
+        set(vec![w.e(&c4, "same\n", "secrets/a.txt")])
+    );
 }
 
 #[test]
@@ -192,7 +227,10 @@ fn quarantine_with_quoted_alternates_path() {
     let f = w.commit(&[("f.txt", "f\n")], "f");
     // c2 and f are in quarantine; their parent c1 only in the real object store (the alternate).
     let got = w.push(&["origin", "main", "f"]);
-    assert_eq!(got, set(vec![w.e(&c2, "beta\n", "b.txt"), w.e(&f, "f\n", "f.txt")]));
+    assert_eq!(
+        got,
+        set(vec![w.e(&c2, "beta\n", "b.txt"), w.e(&f, "f\n", "f.txt")])
+    );
 }
 
 #[test]
@@ -200,7 +238,13 @@ fn push_to_a_url_without_a_named_remote() {
     let w = World::new("server.git");
     let c1 = w.commit(&[("a.txt", "alpha\n")], "c1");
     let url = format!("file://{}", w.server.display());
-    assert_eq!(w.push(&[&url, "main"]), set(vec![w.e(&c1, "alpha\n", "a.txt")]));
+    assert_eq!(
+        w.push(&[&url, "main"]),
+        set(vec![w.e(&c1, "alpha\n", "a.txt")])
+    );
     let c2 = w.commit(&[("b.txt", "beta\n")], "c2");
-    assert_eq!(w.push(&[&url, "main"]), set(vec![w.e(&c2, "beta\n", "b.txt")]));
+    assert_eq!(
+        w.push(&[&url, "main"]),
+        set(vec![w.e(&c2, "beta\n", "b.txt")])
+    );
 }

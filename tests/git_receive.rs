@@ -70,7 +70,11 @@ fn skip_option_is_ignored_unless_enabled_and_always_logged() {
     let err = stderr(&out);
     assert!(err.contains("pforge-hooks.skip ignored"), "{err}");
 
-    write(&server, ".pforge-hooks.toml", "[git]\nallow-skip-option = true\n");
+    write(
+        &server,
+        ".pforge-hooks.toml",
+        "[git]\nallow-skip-option = true\n",
+    );
     let out = push(&sb, &client, &["-o", "pforge-hooks.skip"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);

@@ -234,9 +234,8 @@ where
         let out = std::io::BufWriter::new(std::io::stdout());
         feed = feed.listing(Box::new(out));
     }
-    let distinct;
     match select(&repo, &mut feed) {
-        Ok(()) => distinct = feed.distinct(),
+        Ok(()) => {}
         Err(Halt::Budget { done, total }) => {
             let seconds = budget.map_or(0.0, |b| b.1);
             let progress = if total > 0 {
@@ -257,7 +256,6 @@ where
         }
         Err(Halt::Failed(e)) => return fail_gl(gitlab, &e),
     }
-    let _ = distinct;
     let outcome = match feed.finish() {
         Ok(o) => o,
         Err(e) => return fail_gl(gitlab, &format!("{e:?}")),
