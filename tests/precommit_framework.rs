@@ -19,8 +19,14 @@ fn try_repo(work: &Path, hook: &str, file: &str) -> Output {
         .args(["try-repo", repo, hook, "--files", file, "--color", "never"])
         .current_dir(work)
         // Reuse build artifacts between runs: pre-commit's `cargo install` honours CARGO_TARGET_DIR.
-        .env("CARGO_TARGET_DIR", Path::new(repo).join("target/pre-commit-build"))
-        .env("PRE_COMMIT_HOME", Path::new(repo).join("target/pre-commit-home"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(repo).join("target/pre-commit-build"),
+        )
+        .env(
+            "PRE_COMMIT_HOME",
+            Path::new(repo).join("target/pre-commit-home"),
+        )
         .output()
         .expect("pre-commit is installed (pip install pre-commit)")
 }
@@ -33,7 +39,11 @@ fn manifest_is_valid() {
         .current_dir(repo)
         .output()
         .expect("pre-commit is installed (pip install pre-commit)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -58,7 +68,11 @@ fn try_repo_passes_a_sops_file_and_blocks_a_clear_one() {
 
     let bad = try_repo(work, "ensure-sops", "secrets/config.pforge-pr-7.yaml");
     let text = String::from_utf8_lossy(&bad.stdout);
-    assert_eq!(bad.status.code(), Some(1), "clear file not blocked:\n{text}");
+    assert_eq!(
+        bad.status.code(),
+        Some(1),
+        "clear file not blocked:\n{text}"
+    );
     assert!(text.contains("ensure-sops/not-encrypted"), "{text}");
     assert!(text.contains("sops -e -i"), "{text}");
     assert!(
