@@ -62,6 +62,8 @@ pub struct Config {
     pub ensure_sops: EnsureSopsConfig,
     /// `[limits]`.
     pub limits: LimitsConfig,
+    /// `[check-secret-naming]`.
+    pub check_secret_naming: crate::checks::naming::SecretNamingConfig,
 }
 
 /// A configuration and where it came from.
