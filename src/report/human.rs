@@ -40,8 +40,7 @@ pub(super) fn render(
         };
         writeln!(
             out,
-            "{PATH}{loc}{PATH:#}: {style}{}{}/{}{style:#}: {sev}{}",
-            "",
+            "{PATH}{loc}{PATH:#}: {style}{}/{}{style:#}: {sev}{}",
             f.check,
             f.rule,
             sanitize(&f.message)

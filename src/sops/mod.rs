@@ -2,8 +2,11 @@
 //!
 //! See `../shared/docs/sops-format.md`; section numbers in comments (§N) refer to it.
 
+pub mod enc;
 pub mod metadata;
+pub mod stores;
 pub mod tree;
+pub mod walk;
 
 pub use metadata::{KeyGroup, KeyKind, MasterKey, Metadata, Selector};
 pub use tree::{Comment, Entry, Item, Leaf, Node, Pos, Scalar};
