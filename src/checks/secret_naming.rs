@@ -75,9 +75,11 @@ pub fn problem_finding(path: &str, p: &Problem) -> Finding {
             "unknown-deployment" => "use one of the deployments above, or allow yours with \
                  extra-deployments = [\"...\"] under [check-secret-naming] in .pforge-hooks.toml"
                 .to_string(),
-            "unknown-file" => "rename it to fit, keep it outside the secrets directory, or allow it \
+            "unknown-file" => {
+                "rename it to fit, keep it outside the secrets directory, or allow it \
                  with allow = [\"...\"] under [check-secret-naming] in .pforge-hooks.toml"
-                .to_string(),
+                    .to_string()
+            }
             "name-too-long" => "choose a shorter deployment name (GitHub refuses to create an App \
                  with a longer name)"
                 .to_string(),
@@ -153,7 +155,10 @@ impl Check for SecretNaming {
                         format!("{} files are the same {}", members.len(), f.name),
                     ),
                 },
-                None => ("duplicate-file", format!("{} files are one file", members.len())),
+                None => (
+                    "duplicate-file",
+                    format!("{} files are one file", members.len()),
+                ),
             };
             let names: Vec<&str> = members.iter().map(|m| file_name(m)).collect();
             let exact = members.iter().any(|m| file_name(m) == canonical);

@@ -168,8 +168,8 @@ impl Default for SecretNamingConfig {
             .map(GlobPattern::from)
             .collect(),
             stray_suffixes: [
-                ".bak", ".backup", ".orig", ".old", ".tmp", ".temp", ".save", ".swp", ".swo", ".rej",
-                ".copy", "~",
+                ".bak", ".backup", ".orig", ".old", ".tmp", ".temp", ".save", ".swp", ".swo",
+                ".rej", ".copy", "~",
             ]
             .into_iter()
             .map(String::from)

@@ -26,10 +26,7 @@ pub fn is_github_login(s: &str) -> bool {
 
 /// A PR number: a positive decimal without leading zeros (at most 10 digits).
 pub fn is_pr_number(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 10
-        && !s.starts_with('0')
-        && s.bytes().all(|b| b.is_ascii_digit())
+    !s.is_empty() && s.len() <= 10 && !s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A lower-case name: lower-case letters, digits and single inner hyphens, at most 63 characters.
@@ -105,7 +102,14 @@ mod tests {
 
     #[test]
     fn logins() {
-        for ok in ["a", "cisaacstern", "andersy005", "a-b-c", &"x".repeat(39), "CIsaac"] {
+        for ok in [
+            "a",
+            "cisaacstern",
+            "andersy005",
+            "a-b-c",
+            &"x".repeat(39),
+            "CIsaac",
+        ] {
             assert!(is_github_login(ok), "{ok}");
         }
         for bad in ["", "-a", "a-", "a--b", "a_b", "a.b", &"x".repeat(40), "é"] {
@@ -129,7 +133,10 @@ mod tests {
         assert_eq!(repair(Hole::Number, "080").as_deref(), Some("80"));
         assert_eq!(repair(Hole::Number, "pr80").as_deref(), Some("80"));
         assert_eq!(repair(Hole::Number, "000"), None);
-        assert_eq!(repair(Hole::Login, "CIsaac_Stern").as_deref(), Some("cisaac-stern"));
+        assert_eq!(
+            repair(Hole::Login, "CIsaac_Stern").as_deref(),
+            Some("cisaac-stern")
+        );
         assert_eq!(repair(Hole::Name, "--").as_deref(), None);
     }
 

@@ -173,8 +173,14 @@ impl Rules {
                  format by extension"
             };
             return Verdict::Problem(Problem {
-                rule: if case { "wrong-case" } else { "wrong-extension" },
-                message: format!("`{name}` should be `{norm}`: secret file names use {what} ({why})"),
+                rule: if case {
+                    "wrong-case"
+                } else {
+                    "wrong-extension"
+                },
+                message: format!(
+                    "`{name}` should be `{norm}`: secret file names use {what} ({why})"
+                ),
                 suggestion: Suggestion::Rename(norm),
                 key: Some((family, key)),
             });
@@ -410,9 +416,9 @@ impl Rules {
                     None => DepSuggestion::Exact(t.as_str().to_string()),
                 };
                 let message = match &suggestion {
-                    DepSuggestion::Shape(_) => format!(
-                        "`{dep}` is not a deployment name; {alias} configs are named"
-                    ),
+                    DepSuggestion::Shape(_) => {
+                        format!("`{dep}` is not a deployment name; {alias} configs are named")
+                    }
                     _ => format!(
                         "`{dep}` is an old name: the {alias} deployment is called `{}`",
                         t.as_str()
@@ -527,7 +533,10 @@ impl Rules {
             if value.is_empty() || fam.pattern.hole().is_none() {
                 return Some(Problem {
                     rule: "malformed-name",
-                    message: format!("`{name}` is not a valid {} name: it must be {expected}", fam.name),
+                    message: format!(
+                        "`{name}` is not a valid {} name: it must be {expected}",
+                        fam.name
+                    ),
                     suggestion: Suggestion::Shape(expected),
                     key: None,
                 });
@@ -552,7 +561,10 @@ impl Rules {
                 }
                 None => Problem {
                     rule: "malformed-name",
-                    message: format!("`{name}` is not a valid {} name: it must be {expected}", fam.name),
+                    message: format!(
+                        "`{name}` is not a valid {} name: it must be {expected}",
+                        fam.name
+                    ),
                     suggestion: Suggestion::Shape(expected),
                     key: None,
                 },
@@ -565,7 +577,9 @@ impl Rules {
 fn did_you_mean(dep: &str, s: String, note: &str) -> DeploymentProblem {
     DeploymentProblem {
         rule: "unknown-deployment",
-        message: format!("`{dep}` is not one of this project's deployments{note}; did you mean `{s}`?"),
+        message: format!(
+            "`{dep}` is not one of this project's deployments{note}; did you mean `{s}`?"
+        ),
         suggestion: DepSuggestion::Exact(s),
     }
 }
@@ -652,52 +666,142 @@ mod tests {
         let p = problem("config.review.yaml");
         assert_eq!(p.rule, "legacy-name");
         assert!(
-            p.message.contains("review configs are named config.pforge-pr-<PR number>.yaml"),
+            p.message
+                .contains("review configs are named config.pforge-pr-<PR number>.yaml"),
             "{}",
             p.message
         );
-        assert_eq!(p.suggestion, Suggestion::Shape("config.pforge-pr-<PR number>.yaml".into()));
+        assert_eq!(
+            p.suggestion,
+            Suggestion::Shape("config.pforge-pr-<PR number>.yaml".into())
+        );
         let p = problem("config.local.yaml");
-        assert_eq!(p.suggestion, Suggestion::Shape("config.pforge-local-<GitHub login>.yaml".into()));
+        assert_eq!(
+            p.suggestion,
+            Suggestion::Shape("config.pforge-local-<GitHub login>.yaml".into())
+        );
         let p = problem("config.prod.yaml");
-        assert_eq!(p.suggestion, Suggestion::Rename("config.pangeo-forge.yaml".into()));
+        assert_eq!(
+            p.suggestion,
+            Suggestion::Rename("config.pangeo-forge.yaml".into())
+        );
         let p = problem("config.pforge-review-80.yaml");
         assert_eq!(p.rule, "legacy-name");
-        assert_eq!(p.suggestion, Suggestion::Rename("config.pforge-pr-80.yaml".into()));
+        assert_eq!(
+            p.suggestion,
+            Suggestion::Rename("config.pforge-pr-80.yaml".into())
+        );
     }
 
     #[test]
     fn near_misses_get_the_nearest_name() {
         let cases = [
-            ("config.pforge-pr-080.yaml", "invalid-pr-number", "config.pforge-pr-80.yaml"),
-            ("config.pangeo-forge-stagin.yaml", "unknown-deployment", "config.pangeo-forge-staging.yaml"),
-            ("config.pforge-locl-someone.yaml", "unknown-deployment", "config.pforge-local-someone.yaml"),
-            ("config.pforge_pr_12.yaml", "unknown-deployment", "config.pforge-pr-12.yaml"),
-            ("Config.pangeo-forge.yaml", "wrong-case", "config.pangeo-forge.yaml"),
-            ("config.pforge-local-CIsaacstern.yaml", "wrong-case", "config.pforge-local-cisaacstern.yaml"),
-            ("config.pangeo-forge.yml", "wrong-extension", "config.pangeo-forge.yaml"),
-            ("config-pangeo-forge.yaml", "malformed-name", "config.pangeo-forge.yaml"),
-            ("bakery-args.Pangeo_LDEO.yaml", "invalid-name", "bakery-args.pangeo-ldeo.yaml"),
-            ("bakery-args.pangeo_ldeo.yaml", "invalid-name", "bakery-args.pangeo-ldeo.yaml"),
+            (
+                "config.pforge-pr-080.yaml",
+                "invalid-pr-number",
+                "config.pforge-pr-80.yaml",
+            ),
+            (
+                "config.pangeo-forge-stagin.yaml",
+                "unknown-deployment",
+                "config.pangeo-forge-staging.yaml",
+            ),
+            (
+                "config.pforge-locl-someone.yaml",
+                "unknown-deployment",
+                "config.pforge-local-someone.yaml",
+            ),
+            (
+                "config.pforge_pr_12.yaml",
+                "unknown-deployment",
+                "config.pforge-pr-12.yaml",
+            ),
+            (
+                "Config.pangeo-forge.yaml",
+                "wrong-case",
+                "config.pangeo-forge.yaml",
+            ),
+            (
+                "config.pforge-local-CIsaacstern.yaml",
+                "wrong-case",
+                "config.pforge-local-cisaacstern.yaml",
+            ),
+            (
+                "config.pangeo-forge.yml",
+                "wrong-extension",
+                "config.pangeo-forge.yaml",
+            ),
+            (
+                "config-pangeo-forge.yaml",
+                "malformed-name",
+                "config.pangeo-forge.yaml",
+            ),
+            (
+                "bakery-args.Pangeo_LDEO.yaml",
+                "invalid-name",
+                "bakery-args.pangeo-ldeo.yaml",
+            ),
+            (
+                "bakery-args.pangeo_ldeo.yaml",
+                "invalid-name",
+                "bakery-args.pangeo-ldeo.yaml",
+            ),
         ];
         for (name, rule, suggestion) in cases {
             let p = problem(name);
             assert_eq!((name, p.rule), (name, rule), "{}", p.message);
-            assert_eq!(p.suggestion, Suggestion::Rename(suggestion.into()), "{name}: {}", p.message);
+            assert_eq!(
+                p.suggestion,
+                Suggestion::Rename(suggestion.into()),
+                "{name}: {}",
+                p.message
+            );
         }
     }
 
     #[test]
     fn copies() {
         for (name, rule, base) in [
-            ("config.pangeo-forge.yaml.bak", "stray-copy", "config.pangeo-forge.yaml"),
-            ("config.pangeo-forge.yaml.orig", "stray-copy", "config.pangeo-forge.yaml"),
-            ("config.pangeo-forge.yaml~", "stray-copy", "config.pangeo-forge.yaml"),
-            (".config.pangeo-forge.yaml.swp", "stray-copy", "config.pangeo-forge.yaml"),
-            ("#config.pangeo-forge.yaml#", "stray-copy", "config.pangeo-forge.yaml"),
-            ("config.pangeo-forge.yaml.dec", "decrypted-copy", "config.pangeo-forge.yaml"),
-            ("config.pangeo-forge.dec.yaml", "decrypted-copy", "config.pangeo-forge.yaml"),
-            ("config.pangeo-forge.decrypted.yaml", "decrypted-copy", "config.pangeo-forge.yaml"),
+            (
+                "config.pangeo-forge.yaml.bak",
+                "stray-copy",
+                "config.pangeo-forge.yaml",
+            ),
+            (
+                "config.pangeo-forge.yaml.orig",
+                "stray-copy",
+                "config.pangeo-forge.yaml",
+            ),
+            (
+                "config.pangeo-forge.yaml~",
+                "stray-copy",
+                "config.pangeo-forge.yaml",
+            ),
+            (
+                ".config.pangeo-forge.yaml.swp",
+                "stray-copy",
+                "config.pangeo-forge.yaml",
+            ),
+            (
+                "#config.pangeo-forge.yaml#",
+                "stray-copy",
+                "config.pangeo-forge.yaml",
+            ),
+            (
+                "config.pangeo-forge.yaml.dec",
+                "decrypted-copy",
+                "config.pangeo-forge.yaml",
+            ),
+            (
+                "config.pangeo-forge.dec.yaml",
+                "decrypted-copy",
+                "config.pangeo-forge.yaml",
+            ),
+            (
+                "config.pangeo-forge.decrypted.yaml",
+                "decrypted-copy",
+                "config.pangeo-forge.yaml",
+            ),
         ] {
             let p = problem(name);
             assert_eq!((name, p.rule), (name, rule));
@@ -724,7 +828,10 @@ mod tests {
         assert_eq!(p.rule, "unknown-file");
         let p = problem("config.yaml");
         assert_eq!(p.rule, "malformed-name");
-        assert_eq!(p.suggestion, Suggestion::Shape("config.<deployment>.yaml".into()));
+        assert_eq!(
+            p.suggestion,
+            Suggestion::Shape("config.<deployment>.yaml".into())
+        );
         let p = problem("github_app_config.dev.yaml");
         assert_eq!(p.rule, "legacy-name", "{}", p.message);
         let p = problem("config.pforge.pr.80.yaml");
@@ -733,10 +840,15 @@ mod tests {
 
     #[test]
     fn extra_deployments_and_scope() {
-        let mut cfg = SecretNamingConfig::default();
-        cfg.extra_deployments = vec![toml::Value::String("demo-app".into()).try_into().unwrap()];
+        let cfg = SecretNamingConfig {
+            extra_deployments: vec![toml::Value::String("demo-app".into()).try_into().unwrap()],
+            ..Default::default()
+        };
         let r = Rules::new(&cfg).unwrap();
-        assert!(matches!(r.classify("config.demo-app.yaml"), Verdict::Valid { .. }));
+        assert!(matches!(
+            r.classify("config.demo-app.yaml"),
+            Verdict::Valid { .. }
+        ));
         assert!(r.in_scope("secrets/config.x.yaml"));
         assert!(!r.in_scope("config.x.yaml"));
         assert!(!r.in_scope("other/secrets.yaml"));

@@ -195,7 +195,10 @@ mod tests {
     fn parses_and_matches() {
         let t = Template::parse("config.{deployment}.yaml").unwrap();
         assert_eq!(t.hole(), Some(Hole::Deployment));
-        assert_eq!(t.match_exact("config.pangeo-forge.yaml"), Some("pangeo-forge"));
+        assert_eq!(
+            t.match_exact("config.pangeo-forge.yaml"),
+            Some("pangeo-forge")
+        );
         assert_eq!(t.match_exact("config..yaml"), None);
         assert_eq!(t.match_exact("config.x.yml"), None);
         assert_eq!(t.human(), "config.<deployment>.yaml");
