@@ -374,9 +374,6 @@ fn metadata(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) -> Option<R
         }
     }
     // selector
-    if file.store == Store::Binary {
-        return Some(Rule::UnencryptedSuffix("_unencrypted".into()));
-    }
     if m.selectors.len() > 1 {
         let names: Vec<&str> = m.selectors.iter().map(|s| s.field()).collect();
         out.push(mf(
@@ -387,6 +384,10 @@ fn metadata(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) -> Option<R
             ),
         ));
         return None;
+    }
+    if file.store == Store::Binary {
+        // sops ignores selectors for the binary store: the single `data` value is always encrypted.
+        return Some(Rule::UnencryptedSuffix("_unencrypted".into()));
     }
     let selector = m.selector();
     match Rule::compile(&selector) {
@@ -593,6 +594,8 @@ fn values(doc: &Document, file: &SopsFile, rule: &Rule, out: &mut Vec<Finding>) 
                         Scalar::Str(b) if b.is_empty() => {}
                         Scalar::Str(b) if enc::looks_encrypted(b) => {
                             let text = String::from_utf8_lossy(b);
+                            // Any type is fine here, `comment` too: sops writes a comment inside a
+                            // YAML sequence as an item `- ENC[...,type:comment]`.
                             if let Err(e) = enc::parse(&text) {
                                 push(at(
                                     finding(doc, "bad-enc", format!("`{key_path}`{doc_note}: malformed ENC[...] value: {e}"))
