@@ -274,7 +274,7 @@ fn meta_finding(doc: &Document, file: &SopsFile, field: &str, message: String) -
         pos,
     )
     .hint(format!(
-        "the sops metadata was edited or damaged: restore it from git, or re-encrypt with `sops -e` (`sops updatekeys {}` for key changes)",
+        "the sops metadata was damaged by a hand edit: restore the `sops` block from git (`git checkout -p -- {}`)",
         quoted_path(doc)
     ))
 }
@@ -286,7 +286,7 @@ fn metadata(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) -> Option<R
     for (pos, p) in &m.problems {
         out.push(at(
             finding(doc, "metadata", format!("sops metadata: {p}")).hint(format!(
-                "the sops metadata was edited or damaged: restore it from git (`git checkout -- {}`) or re-encrypt the file",
+                "the sops metadata was damaged by a hand edit: restore the `sops` block from git (`git checkout -p -- {}`)",
                 quoted_path(doc)
             )),
             *pos,
