@@ -518,8 +518,9 @@ fn keys(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) {
                     match k.created_at.as_deref() {
                         Some(t) if gotime::parse_rfc3339(t).is_some() => {}
                         Some(t) => out.push(kf(format!(
-                            "`created_at` `{}` of the `{field}` key is not RFC 3339: sops cannot load the file",
-                            sanitize(&t.chars().take(40).collect::<String>())
+                            "`created_at` `{}` of the `{field}` key {} is not RFC 3339: sops cannot load the file",
+                            sanitize(&t.chars().take(40).collect::<String>()),
+                            sanitize(&k.id)
                         ))),
                         None => out.push(kf(format!(
                             "the `{field}` key {} has no `created_at`: sops cannot load the file", sanitize(&k.id)
