@@ -598,8 +598,15 @@ fn values(doc: &Document, file: &SopsFile, rule: &Rule, out: &mut Vec<Finding>) 
                             // Any type is fine here, `comment` too: sops writes a comment inside a
                             // YAML sequence as an item `- ENC[...,type:comment]`.
                             if let Err(e) = enc::parse(&text) {
+                                // sops' regex is not anchored at the end: text after a well-formed
+                                // `ENC[...]` is ignored by sops, so it is only a warning.
+                                let only_trailing = text
+                                    .find(']')
+                                    .and_then(|i| text.get(..=i))
+                                    .is_some_and(|head| enc::parse(head).is_ok());
                                 push(at(
                                     finding(doc, "bad-enc", format!("`{key_path}`{doc_note}: malformed ENC[...] value: {e}"))
+                                        .severity(if only_trailing { Severity::Warning } else { Severity::Error })
                                         .key_path(key_path.clone())
                                         .hint("the ciphertext was edited or truncated: restore the value from git or set it again with `sops edit`"),
                                     pos,
