@@ -1,5 +1,9 @@
 //! The checks. Each is pure: (document, context) -> findings. A check never opens files or repositories.
 
+pub mod ensure_sops;
+pub mod naming;
+pub mod secret_naming;
+
 use crate::context::Context;
 use crate::document::Document;
 use crate::finding::Finding;
@@ -25,7 +29,10 @@ pub trait Check: Sync + Send {
 
 /// Every check this build has, by id.
 pub fn all() -> Vec<Box<dyn Check>> {
-    vec![]
+    vec![
+        Box::new(ensure_sops::EnsureSops),
+        Box::new(secret_naming::SecretNaming::new()),
+    ]
 }
 
 /// The check with this id, if this build has it.
