@@ -49,7 +49,7 @@ sops_files=("$root"/secrets/config.*.yaml)
 git init -q --bare "$work/a.git"
 git -C "$work/client" push -q "$work/a.git" main:refs/heads/main
 for i in $(seq 1 10); do
-  cp "${sops_files[$((i % ${#sops_files[@]}))]}" "$work/client/secrets/config.bench-$i.yaml"
+  cp "${sops_files[$((i % ${#sops_files[@]}))]}" "$work/client/secrets/config.pforge-pr-$((1000 + i)).yaml"
   echo "// bench edit $i" >> "$work/client/src/lib.rs"
   git -C "$work/client" add -A && git -C "$work/client" commit -qm "bench $i"
 done
@@ -76,7 +76,7 @@ for i in range(1, 1001):
     out.write(b'committer bench <bench@example.org> %d +0000\n' % (1700000000 + i))
     data(b'synthetic %d' % i)
     out.write(b'from %s\n' % (base.encode() if i == 1 else b':%d' % (i - 1)))
-    out.write(b'M 100644 inline secrets/config.synthetic-%d.yaml\n' % i)
+    out.write(b'M 100644 inline secrets/config.pforge-pr-%d.yaml\n' % i)
     data(sops[i % len(sops)])
     out.write(b'M 100644 inline src/generated/mod%d.rs\n' % (i % 50))
     data(b''.join(b'// line %d of commit %d\n' % (j, i) for j in range(40)))
@@ -109,5 +109,5 @@ print(f"| {case} | {commits} | {blobs} | {code} | {full:.3f} | {walk:.3f} | {blo
 PY
 done
 echo
-echo "checks in this build: $(grep -o 'Box::new([A-Za-z:]*' src/checks/mod.rs | sed 's/Box::new(//' | tr '\n' ' ')"
+echo "checks in this build: $(sed -n '/pub fn all/,/^}/p' src/checks/mod.rs | grep -o 'Box::new([a-z_]*' | sed 's/Box::new(//' | tr '\n' ' ')"
 echo "machine: $(nproc) cores; runs per command: $runs; binary: release ($(git rev-parse --short HEAD))"

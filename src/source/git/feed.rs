@@ -240,11 +240,11 @@ fn history_hint(f: &mut crate::finding::Finding) {
         return;
     }
     let short = commit.get(..12).unwrap_or(commit);
-    let fix = format!(
-        "in commit {short} itself (`git rebase -i {short}^`): a later commit that deletes or fixes the file still pushes this one"
+    let history = format!(
+        "the content is in commit {short}: fix it there (`git rebase -i {short}^`), a later commit that deletes or fixes the file still pushes this one"
     );
     f.hint = Some(match f.hint.take() {
-        Some(h) => format!("{h}, {fix}"),
-        None => format!("fix it {fix}"),
+        Some(h) => format!("{h}; {history}"),
+        None => history,
     });
 }
