@@ -64,6 +64,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// `[check-secret-naming]`.
     pub check_secret_naming: crate::checks::naming::SecretNamingConfig,
+    /// `[validate-config-schema]`.
+    pub validate_config_schema: crate::checks::schema::ConfigSchemaConfig,
 }
 
 /// A configuration and where it came from.

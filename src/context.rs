@@ -18,6 +18,7 @@ pub struct Context {
 impl Context {
     /// A context for a loaded configuration (fails on configuration that cannot be used).
     pub fn new(loaded: LoadedConfig) -> Result<Self, String> {
+        crate::checks::config_schema::preflight(&loaded.config, &loaded.root)?;
         Ok(Context {
             config: loaded.config,
             root: loaded.root,

@@ -1,6 +1,8 @@
 //! The checks. Each is pure: (document, context) -> findings. A check never opens files or repositories.
 
+pub mod config_schema;
 pub mod naming;
+pub mod schema;
 pub mod secret_naming;
 
 use crate::context::Context;
@@ -28,7 +30,10 @@ pub trait Check: Sync + Send {
 
 /// Every check this build has, by id.
 pub fn all() -> Vec<Box<dyn Check>> {
-    vec![Box::new(secret_naming::SecretNaming::new())]
+    vec![
+        Box::new(config_schema::ConfigSchema::new()),
+        Box::new(secret_naming::SecretNaming::new()),
+    ]
 }
 
 /// The check with this id, if this build has it.
