@@ -1,6 +1,7 @@
 //! The checks. Each is pure: (document, context) -> findings. A check never opens files or repositories.
 
 pub mod config_schema;
+pub mod ensure_sops;
 pub mod naming;
 pub mod schema;
 pub mod secret_naming;
@@ -32,6 +33,7 @@ pub trait Check: Sync + Send {
 pub fn all() -> Vec<Box<dyn Check>> {
     vec![
         Box::new(config_schema::ConfigSchema::new()),
+        Box::new(ensure_sops::EnsureSops),
         Box::new(secret_naming::SecretNaming::new()),
     ]
 }
