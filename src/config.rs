@@ -62,6 +62,8 @@ pub struct Config {
     pub ensure_sops: EnsureSopsConfig,
     /// `[limits]`.
     pub limits: LimitsConfig,
+    /// `[git]`: the git modes (see `docs/readme/git.md`).
+    pub git: crate::source::git::GitConfig,
 }
 
 /// A configuration and where it came from.

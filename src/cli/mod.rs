@@ -1,5 +1,7 @@
 //! Command-line plumbing shared by every binary: common options, running checks, printing, exit codes.
 
+pub mod git_modes;
+pub mod install;
 pub mod umbrella;
 
 use std::io::Write;

@@ -25,6 +25,12 @@ enum Command {
         /// Only these checks (comma-separated ids).
         #[arg(long, value_delimiter = ',', value_name = "ID")]
         check: Vec<String>,
+        /// Scan git history instead of files: RANGE is `REV`, `A..B` or `A...B` (default HEAD).
+        #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
+        git: Option<String>,
+        /// With --git: list the selected blobs instead of checking them (debugging aid).
+        #[arg(long, hide = true)]
+        list_blobs: bool,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -33,6 +39,8 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    #[command(flatten)]
+    Git(super::git_modes::GitCommand),
 }
 
 /// `main` of `pforge-hooks`.
@@ -48,8 +56,24 @@ pub fn main() -> ExitCode {
         Command::Scan {
             paths,
             check,
+            git,
+            list_blobs,
             common,
         } => {
+            if let Some(range) = git {
+                if !paths.is_empty() {
+                    return fail(
+                        "pforge-hooks",
+                        "--git scans history: give a RANGE, not paths",
+                    );
+                }
+                let args = super::git_modes::GitArgs {
+                    check,
+                    list_blobs,
+                    common,
+                };
+                return super::git_modes::scan_git(Some(&range), &args);
+            }
             let checks = if check.is_empty() {
                 crate::checks::all()
             } else {
@@ -64,6 +88,7 @@ pub fn main() -> ExitCode {
             };
             run_checks("pforge-hooks", checks, paths, &common)
         }
+        Command::Git(cmd) => super::git_modes::run(cmd),
         Command::Config { common } => {
             let loaded = match common.load_config() {
                 Ok(l) => l,

@@ -2,6 +2,7 @@
 //! A source never judges content; it only makes documents.
 
 pub mod files;
+pub mod git;
 
 /// A path candidate before reading: what a check's `wants` is asked about.
 #[derive(Clone, Debug)]
