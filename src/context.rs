@@ -13,14 +13,19 @@ pub struct Context {
     pub config: Config,
     /// The project root (paths in documents are relative to it when they are inside it).
     pub root: PathBuf,
+    /// The age identities found where sops finds them (loaded once per run; never printed).
+    pub identities: crate::sops::crypto::Identities,
 }
 
 impl Context {
     /// A context for a loaded configuration (fails on configuration that cannot be used).
     pub fn new(loaded: LoadedConfig) -> Result<Self, String> {
+        let identities = crate::sops::crypto::Identities::from_env()
+            .map_err(|e| format!("cannot load the age identities: {e}"))?;
         Ok(Context {
             config: loaded.config,
             root: loaded.root,
+            identities,
         })
     }
 }
