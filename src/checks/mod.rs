@@ -1,5 +1,7 @@
 //! The checks. Each is pure: (document, context) -> findings. A check never opens files or repositories.
 
+pub mod ensure_sops;
+
 use crate::context::Context;
 use crate::document::Document;
 use crate::finding::Finding;
@@ -25,7 +27,7 @@ pub trait Check: Sync + Send {
 
 /// Every check this build has, by id.
 pub fn all() -> Vec<Box<dyn Check>> {
-    vec![]
+    vec![Box::new(ensure_sops::EnsureSops)]
 }
 
 /// The check with this id, if this build has it.

@@ -1,6 +1,8 @@
 //! The `sops` metadata block (spec §8), in a store-independent form.
 
-use super::tree::Pos;
+use std::collections::BTreeMap;
+
+use super::tree::{Entry, Item, Leaf, Node, Pos, Scalar};
 
 /// The kinds of master key sops knows (spec §8.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -130,11 +132,303 @@ pub struct Metadata {
     pub mac_only_encrypted: bool,
     /// Field-level problems found while reading the block (wrong types, bad entries), with positions.
     pub problems: Vec<(Pos, String)>,
+    /// Where each top-level field present starts (its key), by field name.
+    pub field_pos: BTreeMap<String, Pos>,
+    /// Top-level fields sops does not know (ignored by sops; in dotenv/INI often a user key that sops
+    /// mistakes for metadata).
+    pub unknown_fields: Vec<(String, Pos)>,
 }
 
 impl Metadata {
     /// The selector in force: the one present, or the default `_unencrypted` suffix.
     pub fn selector(&self) -> Selector {
         self.selectors.first().cloned().unwrap_or_default()
+    }
+}
+
+/// The known top-level metadata fields (anything else is ignored by sops).
+const KNOWN: [&str; 18] = [
+    "lastmodified",
+    "mac",
+    "version",
+    "age",
+    "pgp",
+    "kms",
+    "gcp_kms",
+    "azure_kv",
+    "hc_vault",
+    "hckms",
+    "key_groups",
+    "shamir_threshold",
+    "unencrypted_suffix",
+    "encrypted_suffix",
+    "unencrypted_regex",
+    "encrypted_regex",
+    "unencrypted_comment_regex",
+    "encrypted_comment_regex",
+];
+
+/// Other fields old sops versions wrote, known and ignored.
+const LEGACY: [&str; 1] = ["attention"];
+
+/// A scalar's text as sops' weakly typed metadata decoding sees it; `None` for null and containers.
+pub fn scalar_text(node: &Node) -> Result<Option<String>, &'static str> {
+    match node {
+        Node::Leaf(Leaf { value, .. }) => Ok(match value {
+            Scalar::Null => None,
+            Scalar::Str(b) => Some(String::from_utf8(b.clone()).map_err(|_| "is not UTF-8 text")?),
+            Scalar::Int(i) => Some(i.to_string()),
+            Scalar::Uint(u) => Some(u.to_string()),
+            Scalar::Float(f) => Some(f.to_string()),
+            Scalar::Bool(b) => Some(b.to_string()),
+            Scalar::Time(t) => Some(t.clone()),
+        }),
+        Node::Map(_) => Err("is a mapping, not a value"),
+        Node::Seq(_) => Err("is a list, not a value"),
+    }
+}
+
+fn node_pos(node: &Node, fallback: Pos) -> Pos {
+    match node {
+        Node::Leaf(l) => l.pos,
+        Node::Map(entries) => entries
+            .iter()
+            .find_map(|e| match e {
+                Entry::Pair { key_pos, .. } => Some(*key_pos),
+                Entry::Comment(_) => None,
+            })
+            .unwrap_or(fallback),
+        Node::Seq(items) => items
+            .iter()
+            .find_map(|i| match i {
+                Item::Node(n) => Some(node_pos(n, fallback)),
+                Item::Comment(_) => None,
+            })
+            .unwrap_or(fallback),
+    }
+}
+
+fn pairs(node: &Node) -> impl Iterator<Item = (&str, Pos, &Node)> {
+    let entries: &[Entry] = match node {
+        Node::Map(e) => e,
+        _ => &[],
+    };
+    entries.iter().filter_map(|e| match e {
+        Entry::Pair {
+            key,
+            key_pos,
+            value,
+        } => Some((key.as_str(), *key_pos, value)),
+        Entry::Comment(_) => None,
+    })
+}
+
+fn kind_for(field: &str) -> Option<KeyKind> {
+    KeyKind::ALL.into_iter().find(|k| k.field() == field)
+}
+
+/// The fields that identify a master key of each kind (joined with `/` into [`MasterKey::id`]).
+fn id_fields(kind: KeyKind) -> &'static [&'static str] {
+    match kind {
+        KeyKind::Age => &["recipient"],
+        KeyKind::Pgp => &["fp"],
+        KeyKind::Kms => &["arn"],
+        KeyKind::GcpKms => &["resource_id"],
+        KeyKind::AzureKv => &["vault_url", "name", "version"],
+        KeyKind::HcVault => &["vault_address", "engine_path", "key_name"],
+        KeyKind::Hckms => &["key_id"],
+    }
+}
+
+impl Metadata {
+    /// Read the metadata block from its tree form (the YAML/JSON `sops` value, or the un-flattened
+    /// dotenv/INI keys). Never fails: every problem goes to [`Metadata::problems`] with its position.
+    pub fn from_node(node: &Node, pos: Pos) -> Metadata {
+        let mut m = Metadata {
+            pos,
+            ..Metadata::default()
+        };
+        if !matches!(node, Node::Map(_)) {
+            m.problems.push((
+                node_pos(node, pos),
+                "the `sops` entry is not a mapping (sops: Found sops entry that is not a mapping)"
+                    .to_string(),
+            ));
+            return m;
+        }
+        let mut top_group = KeyGroup::default();
+        let mut groups_node = None;
+        for (key, key_pos, value) in pairs(node) {
+            m.field_pos.insert(key.to_string(), key_pos);
+            if let Some(kind) = kind_for(key) {
+                m.read_keys(kind, value, key_pos, &mut top_group);
+                continue;
+            }
+            match key {
+                "lastmodified" => m.lastmodified = m.text(key, value, key_pos),
+                "mac" => m.mac = m.text(key, value, key_pos),
+                "version" => m.version = m.text(key, value, key_pos),
+                "key_groups" => groups_node = Some((value, key_pos)),
+                "shamir_threshold" => {
+                    if let Some(t) = m.text(key, value, key_pos) {
+                        match t.trim().parse::<u64>() {
+                            Ok(n) => m.shamir_threshold = Some(n),
+                            Err(_) => m.problems.push((
+                                node_pos(value, key_pos),
+                                "`shamir_threshold` is not a whole number".to_string(),
+                            )),
+                        }
+                    }
+                }
+                "mac_only_encrypted" => {
+                    if let Some(t) = m.text(key, value, key_pos) {
+                        match t.as_str() {
+                            "true" | "True" | "TRUE" | "1" | "t" | "T" => {
+                                m.mac_only_encrypted = true;
+                            }
+                            "false" | "False" | "FALSE" | "0" | "f" | "F" | "" => {}
+                            _ => m.problems.push((
+                                node_pos(value, key_pos),
+                                "`mac_only_encrypted` is not a boolean".to_string(),
+                            )),
+                        }
+                    }
+                }
+                "unencrypted_suffix"
+                | "encrypted_suffix"
+                | "unencrypted_regex"
+                | "encrypted_regex"
+                | "unencrypted_comment_regex"
+                | "encrypted_comment_regex" => {
+                    // sops counts a selector as set when it is a non-empty string.
+                    if let Some(t) = m.text(key, value, key_pos).filter(|t| !t.is_empty()) {
+                        m.selectors.push(match key {
+                            "unencrypted_suffix" => Selector::UnencryptedSuffix(t),
+                            "encrypted_suffix" => Selector::EncryptedSuffix(t),
+                            "unencrypted_regex" => Selector::UnencryptedRegex(t),
+                            "encrypted_regex" => Selector::EncryptedRegex(t),
+                            "unencrypted_comment_regex" => Selector::UnencryptedCommentRegex(t),
+                            _ => Selector::EncryptedCommentRegex(t),
+                        });
+                    }
+                }
+                _ => {
+                    if !KNOWN.contains(&key) && !LEGACY.contains(&key) {
+                        m.unknown_fields.push((key.to_string(), key_pos));
+                    }
+                }
+            }
+        }
+        if !top_group.keys.is_empty() {
+            m.key_groups.push(top_group);
+        } else if let Some((groups, gpos)) = groups_node {
+            match groups {
+                Node::Seq(items) => {
+                    for item in items {
+                        let Item::Node(g) = item else { continue };
+                        let mut group = KeyGroup::default();
+                        if !matches!(g, Node::Map(_)) {
+                            m.problems.push((
+                                node_pos(g, gpos),
+                                "a `key_groups` entry is not a mapping".to_string(),
+                            ));
+                            continue;
+                        }
+                        for (key, key_pos, value) in pairs(g) {
+                            match kind_for(key) {
+                                Some(kind) => m.read_keys(kind, value, key_pos, &mut group),
+                                None if key == "merge" => {}
+                                None => {}
+                            }
+                        }
+                        m.key_groups.push(group);
+                    }
+                }
+                Node::Leaf(Leaf {
+                    value: Scalar::Null,
+                    ..
+                }) => {}
+                _ => m.problems.push((
+                    node_pos(groups, gpos),
+                    "`key_groups` is not a list".to_string(),
+                )),
+            }
+        }
+        m
+    }
+
+    fn text(&mut self, field: &str, value: &Node, key_pos: Pos) -> Option<String> {
+        match scalar_text(value) {
+            Ok(t) => t,
+            Err(why) => {
+                self.problems
+                    .push((node_pos(value, key_pos), format!("`{field}` {why}")));
+                None
+            }
+        }
+    }
+
+    /// Read a list of master keys of one kind into `group`.
+    fn read_keys(&mut self, kind: KeyKind, value: &Node, key_pos: Pos, group: &mut KeyGroup) {
+        let field = kind.field();
+        let items = match value {
+            Node::Seq(items) => items,
+            Node::Leaf(Leaf {
+                value: Scalar::Null,
+                ..
+            }) => return,
+            _ => {
+                self.problems.push((
+                    node_pos(value, key_pos),
+                    format!("`{field}` is not a list of keys"),
+                ));
+                return;
+            }
+        };
+        for item in items {
+            let Item::Node(entry) = item else { continue };
+            let epos = node_pos(entry, key_pos);
+            if !matches!(entry, Node::Map(_)) {
+                self.problems
+                    .push((epos, format!("an entry of `{field}` is not a mapping")));
+                continue;
+            }
+            let mut id_parts = Vec::new();
+            let mut enc = String::new();
+            let mut created_at = None;
+            for (key, kpos, v) in pairs(entry) {
+                let t = match scalar_text(v) {
+                    Ok(t) => t,
+                    Err(why) => {
+                        if key == "context" {
+                            continue;
+                        }
+                        self.problems
+                            .push((node_pos(v, kpos), format!("`{field}.{key}` {why}")));
+                        continue;
+                    }
+                };
+                if key == "enc" {
+                    enc = t.unwrap_or_default();
+                } else if key == "created_at" {
+                    created_at = Some(t.unwrap_or_default());
+                } else if let Some(i) = id_fields(kind).iter().position(|f| *f == key) {
+                    id_parts.push((i, t.unwrap_or_default()));
+                }
+            }
+            id_parts.sort();
+            let id = id_parts
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect::<Vec<_>>()
+                .join("/");
+            group.keys.push(MasterKey {
+                kind,
+                id,
+                enc,
+                created_at,
+                pos: epos,
+            });
+        }
     }
 }
