@@ -42,7 +42,8 @@ fn needles(tmp: &std::path::Path) -> Vec<String> {
     }
     for file in ["enc/basic.json", "own/enc/secrets.json"] {
         let v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(format!("{FIX}/{file}")).unwrap()).unwrap();
+            serde_json::from_str(&std::fs::read_to_string(format!("{FIX}/{file}")).unwrap())
+                .unwrap();
         let enc = v["sops"]["age"][0]["enc"].as_str().unwrap();
         let p = tmp.join("wrapped.age");
         std::fs::write(&p, enc).unwrap();
@@ -74,8 +75,12 @@ fn no_secret_in_any_output() {
         &keys,
         format!(
             "{}\n{}\n",
-            std::fs::read_to_string(format!("{FIX}/key1.txt")).unwrap().trim(),
-            std::fs::read_to_string(format!("{FIX}/key2.txt")).unwrap().trim()
+            std::fs::read_to_string(format!("{FIX}/key1.txt"))
+                .unwrap()
+                .trim(),
+            std::fs::read_to_string(format!("{FIX}/key2.txt"))
+                .unwrap()
+                .trim()
         ),
     )
     .unwrap();
@@ -87,9 +92,18 @@ fn no_secret_in_any_output() {
         for format in ["human", "json", "sarif"] {
             let invocations: Vec<(&str, Vec<&str>)> = vec![
                 (env!("CARGO_BIN_EXE_ensure-sops"), vec!["--format", format]),
-                (env!("CARGO_BIN_EXE_ensure-sops"), vec!["--format", format, "--require-verify"]),
-                (env!("CARGO_BIN_EXE_pforge-hooks"), vec!["verify", "--format", format]),
-                (env!("CARGO_BIN_EXE_pforge-hooks"), vec!["scan", "--format", format]),
+                (
+                    env!("CARGO_BIN_EXE_ensure-sops"),
+                    vec!["--format", format, "--require-verify"],
+                ),
+                (
+                    env!("CARGO_BIN_EXE_pforge-hooks"),
+                    vec!["verify", "--format", format],
+                ),
+                (
+                    env!("CARGO_BIN_EXE_pforge-hooks"),
+                    vec!["scan", "--format", format],
+                ),
             ];
             for (bin, args) in invocations {
                 let mut c = Command::new(bin);
@@ -105,7 +119,11 @@ fn no_secret_in_any_output() {
                 }
                 let out = c.output().unwrap();
                 runs += 1;
-                assert_eq!(out.status.code(), Some(1), "{bin} {args:?}: the tampered files must fail");
+                assert_eq!(
+                    out.status.code(),
+                    Some(1),
+                    "{bin} {args:?}: the tampered files must fail"
+                );
                 let mut all = out.stdout.clone();
                 all.extend_from_slice(&out.stderr);
                 saw_findings |= String::from_utf8_lossy(&all).contains("value-does-not-decrypt");

@@ -111,14 +111,19 @@ impl Check for EnsureSops {
 }
 
 /// The keyful verification (data key + MAC), run after [`keyless`]; `structurally_clean` says whether
-/// the keyless checks found no error. Without an identity this does nothing yet.
+/// the keyless checks found no error. Also the keyless `.sops.yaml` recipient policy. See
+/// [`crate::checks::ensure_sops_verify`].
 pub fn verify(
-    _doc: &Document,
-    _file: &SopsFile,
-    _ctx: &Context,
-    _structurally_clean: bool,
-    _out: &mut Vec<Finding>,
+    doc: &Document,
+    file: &SopsFile,
+    ctx: &Context,
+    structurally_clean: bool,
+    out: &mut Vec<Finding>,
 ) {
+    use crate::checks::ensure_sops_verify as v;
+    v::policy_findings(doc, file, ctx, out);
+    let require = ctx.config.ensure_sops.require_verify;
+    v::verify_findings(doc, file, ctx, structurally_clean, require, out);
 }
 
 fn finding(doc: &Document, rule: &'static str, message: impl Into<String>) -> Finding {
@@ -586,20 +591,15 @@ fn values(doc: &Document, file: &SopsFile, rule: &Rule, out: &mut Vec<Finding>) 
                         Scalar::Str(b) if b.is_empty() => {}
                         Scalar::Str(b) if enc::looks_encrypted(b) => {
                             let text = String::from_utf8_lossy(b);
-                            match enc::parse(&text) {
-                                Err(e) => push(at(
+                            // Any type is fine here, `comment` too: sops writes a comment inside a
+                            // YAML sequence as an item `- ENC[...,type:comment]`.
+                            if let Err(e) = enc::parse(&text) {
+                                push(at(
                                     finding(doc, "bad-enc", format!("`{key_path}`{doc_note}: malformed ENC[...] value: {e}"))
                                         .key_path(key_path.clone())
                                         .hint("the ciphertext was edited or truncated: restore the value from git or set it again with `sops edit`"),
                                     pos,
-                                )),
-                                Ok(ev) if ev.kind == EncType::Comment => push(at(
-                                    finding(doc, "bad-enc", format!("`{key_path}`{doc_note}: a value encrypted with type `comment`: sops writes that type only for comments"))
-                                        .key_path(key_path.clone())
-                                        .hint("restore the value from git or set it again with `sops edit`"),
-                                    pos,
-                                )),
-                                Ok(_) => {}
+                                ));
                             }
                         }
                         Scalar::Str(b) => push(at(

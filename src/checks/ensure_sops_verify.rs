@@ -17,6 +17,9 @@ use crate::sops::tree::Pos;
 /// The check id the findings carry.
 const ID: &str = "ensure-sops";
 
+/// One key group compared: its index, the file's keys (kind, id, position) and the rule's keys.
+type GroupPair = (usize, Vec<(KeyKind, String, Pos)>, Vec<(KeyKind, String)>);
+
 /// The key kinds whose identifiers read the same in `.sops.yaml` and in the file's metadata.
 const COMPARABLE: [KeyKind; 5] = [
     KeyKind::Age,
@@ -196,11 +199,7 @@ pub fn policy_findings(doc: &Document, file: &SopsFile, ctx: &Context, out: &mut
     };
     let meta = &file.metadata;
     let rule_name = match &rule.path_regex {
-        Some(r) if !r.is_empty() => format!(
-            "creation rule {} (`{}`)",
-            rule.index + 1,
-            sanitize(r)
-        ),
+        Some(r) if !r.is_empty() => format!("creation rule {} (`{}`)", rule.index + 1, sanitize(r)),
         _ => format!("creation rule {} (no path_regex)", rule.index + 1),
     };
     let hint = format!("run `sops updatekeys {path}`");
@@ -213,8 +212,16 @@ pub fn policy_findings(doc: &Document, file: &SopsFile, ctx: &Context, out: &mut
     };
     // A file written with one key group and a rule with one group (or vice versa) is compared as
     // one set per kind; differing numbers of groups is reported once.
-    let file_groups = meta.key_groups.iter().filter(|g| !g.keys.is_empty()).count();
-    let rule_groups = rule.key_groups.iter().filter(|g| !g.keys.is_empty()).count();
+    let file_groups = meta
+        .key_groups
+        .iter()
+        .filter(|g| !g.keys.is_empty())
+        .count();
+    let rule_groups = rule
+        .key_groups
+        .iter()
+        .filter(|g| !g.keys.is_empty())
+        .count();
     if file_groups != rule_groups && file_groups > 0 && rule_groups > 0 {
         out.push(
             at(
@@ -233,7 +240,7 @@ pub fn policy_findings(doc: &Document, file: &SopsFile, ctx: &Context, out: &mut
         );
         return;
     }
-    let pairs: Vec<(usize, Vec<(KeyKind, String, Pos)>, Vec<(KeyKind, String)>)> = meta
+    let pairs: Vec<GroupPair> = meta
         .key_groups
         .iter()
         .filter(|g| !g.keys.is_empty())

@@ -1,6 +1,7 @@
 //! The checks. Each is pure: (document, context) -> findings. A check never opens files or repositories.
 
 pub mod ensure_sops;
+pub mod ensure_sops_verify;
 
 use crate::context::Context;
 use crate::document::Document;

@@ -180,7 +180,7 @@ pub fn load(bytes: &[u8], source: &Path, root: &Path) -> Result<Option<SopsRules
     let root = absolute(root);
     let root_prefix = root
         .strip_prefix(&dir)
-        .map(|p| crate::source::display_path(p))
+        .map(crate::source::display_path)
         .unwrap_or_default();
     Ok(Some(SopsRules {
         source: source.to_path_buf(),

@@ -306,7 +306,7 @@ fn parse_identities(text: &str, source: &str) -> Result<(Vec<BoxedIdentity>, Vec
                     Ok(id) => ids.push(Box::new(id)),
                     Err(_) => {
                         return Err(format!(
-                            "{shown} line {}: not an age identity (expected AGE-SECRET-KEY-1...)",
+                            "{shown} line {}: not an age X25519 identity",
                             lineno + 1
                         ));
                     }
