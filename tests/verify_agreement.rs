@@ -49,6 +49,10 @@ impl Env {
             .env("NO_COLOR", "1");
         if with_keys {
             c.env("SOPS_AGE_KEY_FILE", self.dir.path().join("keys.txt"));
+            c.env(
+                "SOPS_AGE_SSH_PRIVATE_KEY_FILE",
+                format!("{FIX}/ssh/id_ed25519"),
+            );
         }
         c
     }
@@ -309,6 +313,25 @@ fn identity_sources_sops_uses_are_honoured() {
         }),
         Some(0)
     );
+    // An unencrypted OpenSSH ed25519 key, at ~/.ssh/id_ed25519 (sops 3.10+).
+    let ssh_file = Path::new(FIX).join("own/enc/ssh.yaml");
+    let home = env.dir.path().join("home");
+    std::fs::create_dir_all(home.join(".ssh")).unwrap();
+    std::fs::copy(
+        format!("{FIX}/ssh/id_ed25519"),
+        home.join(".ssh/id_ed25519"),
+    )
+    .unwrap();
+    let code = env
+        .cmd(env!("CARGO_BIN_EXE_ensure-sops"), false)
+        .env("HOME", &home)
+        .args(["--require-verify"])
+        .arg(&ssh_file)
+        .output()
+        .unwrap()
+        .status
+        .code();
+    assert_eq!(code, Some(0));
     // The default keys file under XDG_CONFIG_HOME.
     let xdg = env.dir.path().join("xdg");
     std::fs::create_dir_all(xdg.join("sops/age")).unwrap();

@@ -40,6 +40,13 @@ fn needles(tmp: &std::path::Path) -> Vec<String> {
         n.push(key.to_ascii_lowercase());
         n.push(key["AGE-SECRET-KEY-1".len()..].to_string());
     }
+    // The SSH private key: each base64 line of its body.
+    let ssh = std::fs::read_to_string(format!("{FIX}/ssh/id_ed25519")).unwrap();
+    n.extend(
+        ssh.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .map(str::to_string),
+    );
     for file in ["enc/basic.json", "own/enc/secrets.json"] {
         let v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(format!("{FIX}/{file}")).unwrap())
@@ -116,6 +123,10 @@ fn no_secret_in_any_output() {
                     .args(&files);
                 if with_keys {
                     c.env("SOPS_AGE_KEY_FILE", &keys);
+                    c.env(
+                        "SOPS_AGE_SSH_PRIVATE_KEY_FILE",
+                        format!("{FIX}/ssh/id_ed25519"),
+                    );
                 }
                 let out = c.output().unwrap();
                 runs += 1;
