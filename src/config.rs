@@ -64,6 +64,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// `[git]`: the git modes (see `docs/readme/git.md`).
     pub git: crate::source::git::GitConfig,
+    /// `[check-secret-naming]`.
+    pub check_secret_naming: crate::checks::naming::SecretNamingConfig,
 }
 
 /// A configuration and where it came from.

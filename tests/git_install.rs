@@ -241,3 +241,87 @@ fn pre_receive_in_a_bare_repository() {
             .contains("refs/heads/main")
     );
 }
+
+/// Copy a shim from hooks/ into the server as its pre-receive hook, push with `env`, return output.
+fn push_through_shim(shim: &str, env: &[(&str, &str)]) -> (Output, String) {
+    let sb = Sandbox::new();
+    let server = sb.bare("server.git");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("hooks")
+        .join(shim);
+    let text = std::fs::read_to_string(&src).expect("shim");
+    executable(&server.join("hooks/pre-receive"), &text);
+    let client = sb.repo("client");
+    sb.git(
+        &client,
+        &[
+            "remote",
+            "add",
+            "origin",
+            &format!("file://{}", server.display()),
+        ],
+    );
+    write(&client, "a.txt", "a\n");
+    sb.git(&client, &["add", "."]);
+    sb.git(&client, &["commit", "-qm", "c"]);
+    let bindir = Path::new(bin()).parent().expect("bin dir").to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bindir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut c = sb.git_cmd(&client);
+    c.args(["push", "origin", "main"]).env("PATH", path);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().expect("push");
+    let refs = sb.git(&server, &["for-each-ref"]);
+    (out, refs)
+}
+
+#[test]
+fn server_shims_run_pforge_hooks() {
+    for shim in [
+        "pre-receive",
+        "gitlab/pre-receive.d/pforge-hooks",
+        "github-enterprise/pre-receive.sh",
+    ] {
+        let (out, refs) = push_through_shim(shim, &[("PFORGE_HOOKS_BIN", bin())]);
+        assert!(
+            out.status.success(),
+            "{shim}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(refs.contains("refs/heads/main"), "{shim}");
+        // The budget passes through: 0 s rejects (fail closed).
+        let (out, refs) = push_through_shim(
+            shim,
+            &[("PFORGE_HOOKS_BUDGET", "0"), ("PFORGE_HOOKS_BIN", bin())],
+        );
+        assert!(!out.status.success(), "{shim}");
+        assert!(refs.is_empty(), "{shim}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("time budget"), "{shim}: {err}");
+    }
+    // Found on PATH when PFORGE_HOOKS_BIN is not set.
+    let (out, _) = push_through_shim("pre-receive", &[("PFORGE_HOOKS_BUDGET", "0")]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("time budget"));
+    // Under GitLab every line carries the prefix.
+    let (out, _) = push_through_shim(
+        "gitlab/pre-receive.d/pforge-hooks",
+        &[("PFORGE_HOOKS_BUDGET", "0"), ("GL_ID", "user-1")],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("remote: GL-HOOK-ERR: pforge-hooks: error: the time budget"),
+        "{err}"
+    );
+    // Not installed: rejected, not waved through.
+    let (out, refs) = push_through_shim(
+        "pre-receive",
+        &[("PFORGE_HOOKS_BIN", "/nonexistent/pforge-hooks")],
+    );
+    assert!(!out.status.success());
+    assert!(refs.is_empty());
+}

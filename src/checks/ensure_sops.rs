@@ -290,9 +290,16 @@ fn metadata(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) -> Option<R
     let mf = |field: &str, msg: String| meta_finding(doc, file, field, msg);
     for (pos, p) in &m.problems {
         out.push(at(
-            finding(doc, "metadata", format!("sops metadata: {p}")),
+            finding(doc, "metadata", format!("sops metadata: {p}")).hint(format!(
+                "the sops metadata was edited or damaged: restore it from git (`git checkout -- {}`) or re-encrypt the file",
+                quoted_path(doc)
+            )),
             *pos,
         ));
+    }
+    if m.field_pos.is_empty() && !m.problems.is_empty() {
+        // The block is not a mapping at all: the field-by-field checks would only repeat that.
+        return None;
     }
     // lastmodified
     match m.lastmodified.as_deref() {
@@ -591,8 +598,6 @@ fn values(doc: &Document, file: &SopsFile, rule: &Rule, out: &mut Vec<Finding>) 
                         Scalar::Str(b) if b.is_empty() => {}
                         Scalar::Str(b) if enc::looks_encrypted(b) => {
                             let text = String::from_utf8_lossy(b);
-                            // Any type is fine here, `comment` too: sops writes a comment inside a
-                            // YAML sequence as an item `- ENC[...,type:comment]`.
                             if let Err(e) = enc::parse(&text) {
                                 push(at(
                                     finding(doc, "bad-enc", format!("`{key_path}`{doc_note}: malformed ENC[...] value: {e}"))

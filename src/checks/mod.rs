@@ -2,6 +2,8 @@
 
 pub mod ensure_sops;
 pub mod ensure_sops_verify;
+pub mod naming;
+pub mod secret_naming;
 
 use crate::context::Context;
 use crate::document::Document;
@@ -28,7 +30,10 @@ pub trait Check: Sync + Send {
 
 /// Every check this build has, by id.
 pub fn all() -> Vec<Box<dyn Check>> {
-    vec![Box::new(ensure_sops::EnsureSops)]
+    vec![
+        Box::new(ensure_sops::EnsureSops),
+        Box::new(secret_naming::SecretNaming::new()),
+    ]
 }
 
 /// The check with this id, if this build has it.

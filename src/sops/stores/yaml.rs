@@ -449,6 +449,8 @@ struct Builder {
     nodes: usize,
     docs: Vec<Vec<Entry>>,
     root: Option<(Node, Pos)>,
+    /// The line the last scalar or alias ended on (a key, before its block value starts).
+    last_line: usize,
 }
 
 impl Builder {
@@ -461,6 +463,7 @@ impl Builder {
             nodes: 0,
             docs: Vec::new(),
             root: None,
+            last_line: 0,
         }
     }
 
@@ -517,6 +520,7 @@ impl Builder {
         for ev in events {
             let (ev, span) = ev.map_err(syntax)?;
             let pos = to_pos(&span.start);
+            let end_line = span.end.line();
             match ev {
                 Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
                 Event::DocumentStart(_) => {
@@ -569,6 +573,7 @@ impl Builder {
                         || style == ScalarStyle::DoubleQuoted)
                         .then(|| span.end.line());
                     self.complete(node, pos, 1, line_end)?;
+                    self.last_line = end_line;
                 }
                 Event::Alias(id) => {
                     self.flush_before(span.start.index());
@@ -588,15 +593,24 @@ impl Builder {
                         .get(&id)
                         .map(|a| a.node.clone())
                         .unwrap_or(Node::Seq(Vec::new()));
-                    self.complete(node, pos, height, Some(span.end.line()))?;
+                    self.complete(node, pos, height, Some(end_line))?;
+                    self.last_line = end_line;
                 }
                 Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
-                    self.flush_before(span.start.index());
+                    let start = span.start.index();
+                    let flow = start != span.end.index();
+                    if flow {
+                        self.flush_before(start);
+                    } else {
+                        // A comment on the key's own line is the key's (sops: before the pair); one
+                        // on a later line heads the first entry of the nested block.
+                        let key_line = self.last_line;
+                        self.flush_while(|f| f.index < start && f.line <= key_line);
+                    }
                     self.count(1, pos)?;
                     if self.stack.len() >= MAX_DEPTH {
                         return Err(too_deep(pos));
                     }
-                    let flow = span.start.index() != span.end.index();
                     let parent_indent = self.stack.last().and_then(|f| match f.kind {
                         Kind::Map { .. } => f.indent,
                         Kind::Seq { .. } => None,
@@ -622,6 +636,7 @@ impl Builder {
                         nodes_at_start: self.nodes,
                         height: 1,
                     });
+                    self.flush_before(start);
                 }
                 Event::MappingEnd | Event::SequenceEnd => {
                     let end = span.start.index();
@@ -837,6 +852,16 @@ mod tests {
             })
             .collect();
         assert_eq!(inner, ["# line", "b", "# trailing"]);
+        let docs = parse(b"n: # key line\n    # head of x\n    x: 1\n    y: 2\n").unwrap();
+        let Entry::Pair {
+            value: Node::Map(n),
+            ..
+        } = &docs[0][1]
+        else {
+            panic!("n is a map: {:?}", docs[0])
+        };
+        assert!(matches!(&docs[0][0], Entry::Comment(c) if c.text == " key line"));
+        assert!(matches!(&n[0], Entry::Comment(c) if c.text == " head of x"));
     }
 
     #[test]
