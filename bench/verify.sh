@@ -28,9 +28,9 @@ recipient=age1lzd99uklcjnc0e7d860axevet2cz99ce9pq6tzuzd05l5nr28ams36nvun
   openssl genrsa -traditional 2048 2>/dev/null | sed 's/^/        /'
   echo "    webhook_secret: $(openssl rand -hex 20)"
   echo "bakery:"
-  for i in $(seq 1 20); do echo "    setting_$i: $(openssl rand -hex 12)"; done
+  for i in $(seq 1 4); do echo "    setting_$i: $(openssl rand -hex 12)"; done
 } > "$work/config.yaml"
-sops --encrypt --age "$recipient" --in-place "$work/config.yaml"
+sops --config /dev/null --encrypt --age "$recipient" --in-place "$work/config.yaml"
 
 # 2. A 10 MB YAML file: nested maps and lists of strings, ints, floats, bools.
 python3 - "$work/big.yaml" <<'PY'
@@ -39,7 +39,7 @@ random.seed(7)
 out = []
 size = 0
 i = 0
-while size < 10_000_000 // 2:   # plaintext ~5 MB -> ~10 MB once encrypted
+while size < 10_000_000 * 10 // 41:   # plaintext ~2.4 MB -> ~10 MB once encrypted
     block = [f"service_{i}:",
              f"    token: {random.getrandbits(256):064x}",
              f"    port: {random.randint(1, 65535)}",
@@ -51,7 +51,7 @@ while size < 10_000_000 // 2:   # plaintext ~5 MB -> ~10 MB once encrypted
     i += 1
 open(sys.argv[1], "w").write("\n".join(out) + "\n")
 PY
-sops --encrypt --age "$recipient" --in-place "$work/big.yaml"
+sops --config /dev/null --encrypt --age "$recipient" --in-place "$work/big.yaml"
 ls -l "$work"/config.yaml "$work"/big.yaml | awk '{print $5, $9}'
 
 "$bin" --require-verify "$work/config.yaml" "$work/big.yaml"   # must verify
