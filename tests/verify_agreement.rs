@@ -121,10 +121,19 @@ fn ensure_sops(
     (out.status.code().unwrap_or(-1), kinds, report)
 }
 
+/// Keyless rules by which ensure-sops is deliberately stricter than sops (which accepts the file):
+/// text after an `ENC[...]` value's closing `]`, user keys named like sops metadata.
+const STRICTER_THAN_SOPS: [&str; 2] = ["bad-enc", "reserved-key"];
+
 fn fixtures() -> Vec<PathBuf> {
     let mut v = Vec::new();
-    for dir in ["enc", "tamper", "own/enc", "own/tamper", "own/old"] {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(format!("{FIX}/{dir}"))
+    let keyless = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sops");
+    let dirs = ["enc", "tamper", "own/enc", "own/tamper", "own/old"]
+        .map(|d| format!("{FIX}/{d}"))
+        .into_iter()
+        .chain(["vectors", "good", "bad"].map(|d| format!("{keyless}/{d}")));
+    for dir in dirs {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.is_file())
@@ -143,11 +152,23 @@ fn ensure_sops_agrees_with_sops_on_every_fixture() {
     for file in fixtures() {
         let want = sops_kind(&env, &file);
         let (code, kinds, report) = ensure_sops(&env, &file, true, &[]);
-        let agrees = match want {
+        let stricter = want == Kind::Ok
+            && code == 1
+            && report["findings"].as_array().unwrap().iter().all(|f| {
+                f["severity"] != "error"
+                    || STRICTER_THAN_SOPS.contains(&f["rule"].as_str().unwrap_or(""))
+            });
+        // The keyless fixtures (tests/fixtures/sops) are broken in structure: the keyless check names
+        // the structural fault where sops fails later in another way, so only success vs failure is
+        // compared there; the verify fixtures must also agree on the kind.
+        let keyless_fixture = file.to_string_lossy().contains("/tests/fixtures/sops/");
+        let same_kind = match want {
             Kind::Ok => code == 0 && kinds.is_empty(),
             Kind::OtherError => code == 1 && !kinds.is_empty(),
             k => code == 1 && kinds.iter().next() == Some(&k) && kinds.len() == 1,
         };
+        let same_outcome = (want == Kind::Ok) == (code == 0) && (code == 0 || code == 1);
+        let agrees = stricter || same_kind || (keyless_fixture && same_outcome);
         let ext = file
             .extension()
             .map(|e| e.to_string_lossy().to_string())
