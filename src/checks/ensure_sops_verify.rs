@@ -78,7 +78,7 @@ pub fn verdict_finding(
     let new = |rule: &'static str, msg: String| Finding::new(doc.path.clone(), ID, rule, msg);
     let file = shell_quote(&doc.path);
     let restore = format!(
-        "re-encrypt with sops (`sops edit {file}` after restoring the values), or restore the last good version (`git checkout -- {file}`)"
+        "restore the last good version (`git checkout -- {file}`), or, if the change was meant, re-encrypt with sops: `sops edit --ignore-mac {file}`, check the values and save (sops writes a new MAC)"
     );
     Some(match verdict {
         Verdict::Verified { .. } => return None,
