@@ -26,6 +26,8 @@ type CmdResult = Arc<Result<Vec<BoxedIdentity>, String>>;
 const MAX_IDENTITY_FILE: u64 = 16 << 20;
 /// A data key or Shamir share is 32 or 33 bytes; anything much larger is not a sops data key.
 const MAX_PAYLOAD: u64 = 1024;
+/// At most this many distinct recipients get a run of `SOPS_AGE_KEY_CMD` per process.
+const MAX_KEY_CMD_RUNS: usize = 256;
 /// How long `SOPS_AGE_KEY_CMD` may run.
 const KEY_CMD_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -270,6 +272,13 @@ impl Identities {
         };
         if let Some(r) = cache.get(recipient) {
             return Arc::clone(r);
+        }
+        if cache.len() >= MAX_KEY_CMD_RUNS {
+            // A hostile file (or push) with thousands of recipients must not spawn thousands of
+            // processes.
+            return Arc::new(Err(format!(
+                "SOPS_AGE_KEY_CMD was already run for {MAX_KEY_CMD_RUNS} different recipients in this run; not run again"
+            )));
         }
         let r = Arc::new(run_key_cmd(argv, recipient).and_then(|text| {
             parse_identities(&text, "SOPS_AGE_KEY_CMD output").map(|(ids, _)| ids)
