@@ -62,6 +62,8 @@ pub struct Config {
     pub ensure_sops: EnsureSopsConfig,
     /// `[limits]`.
     pub limits: LimitsConfig,
+    /// `[block-plaintext-keys]`.
+    pub block_plaintext_keys: crate::checks::plaintext_keys::PlaintextKeysConfig,
 }
 
 /// A configuration and where it came from.

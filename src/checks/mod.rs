@@ -5,6 +5,8 @@ use crate::document::Document;
 use crate::finding::Finding;
 use crate::source::Candidate;
 
+pub mod plaintext_keys;
+
 /// A check the engine can run.
 pub trait Check: Sync + Send {
     /// The check id, also the binary name (`ensure-sops`, ...).
@@ -25,7 +27,7 @@ pub trait Check: Sync + Send {
 
 /// Every check this build has, by id.
 pub fn all() -> Vec<Box<dyn Check>> {
-    vec![]
+    vec![Box::new(plaintext_keys::PlaintextKeys::new())]
 }
 
 /// The check with this id, if this build has it.

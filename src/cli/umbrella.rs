@@ -28,6 +28,18 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Record every current block-plaintext-keys finding in the baseline (fingerprints: rule + secret
+    /// hash, no line numbers), so that only new secrets fail from now on. Default: the project root.
+    Baseline {
+        /// Files and directories to scan. Default: the project root.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Write here instead of the configured `[block-plaintext-keys] baseline`.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Print the effective configuration (TOML) and where it came from.
     Config {
         #[command(flatten)]
@@ -64,6 +76,11 @@ pub fn main() -> ExitCode {
             };
             run_checks("pforge-hooks", checks, paths, &common)
         }
+        Command::Baseline {
+            paths,
+            output,
+            common,
+        } => crate::checks::plaintext_keys::baseline_main(paths, output, &common),
         Command::Config { common } => {
             let loaded = match common.load_config() {
                 Ok(l) => l,
