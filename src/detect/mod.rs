@@ -37,6 +37,8 @@ pub struct Hit {
     pub len: usize,
     /// `rule:hash` (see [`redact::fingerprint`]).
     pub fingerprint: String,
+    /// For a key pair: where its secret half is (a keyword hit there is the same credential).
+    paired: Option<usize>,
 }
 
 /// The compiled detector: the prefilter and every validator's regex, built once per process.
@@ -159,6 +161,8 @@ pub fn scan(bytes: &[u8]) -> Vec<Hit> {
 /// One finding per secret: the same fingerprint at the same place (an AWS pair and its keyword
 /// assignment both seeing one secret) is reported once.
 fn dedup(hits: &mut Vec<Hit>) {
+    let paired: Vec<usize> = hits.iter().filter_map(|h| h.paired).collect();
+    hits.retain(|h| !(h.rule == Rule::AwsSecretAccessKey && paired.contains(&h.start)));
     hits.sort_by_key(|h| h.start);
     let mut seen: Vec<(usize, String)> = Vec::new();
     hits.retain(|h| {
@@ -194,6 +198,7 @@ fn pem_hit(bytes: &[u8], at: usize) -> Found {
         shown: b.header.clone(),
         len: b.end - b.start,
         fingerprint: redact::fingerprint(rule.id(), &b.material),
+        paired: None,
     };
     Some((hit, b.end))
 }
@@ -232,6 +237,7 @@ fn base64_pem_hit(bytes: &[u8], at: usize) -> Found {
         shown: redact::prefix(&text, 14, 0),
         len: run_end,
         fingerprint: redact::fingerprint(rule.id(), &b.material),
+        paired: None,
     };
     Some((hit, at + run_end))
 }
@@ -257,6 +263,7 @@ fn putty_hit(d: &Detector, bytes: &[u8], at: usize) -> Found {
         shown: String::from_utf8_lossy(head.as_bytes()).into_owned(),
         len: end - at,
         fingerprint: redact::fingerprint(rule.id(), &material),
+        paired: None,
     };
     Some((hit, end))
 }
@@ -277,6 +284,7 @@ fn age_hit(d: &Detector, bytes: &[u8], at: usize) -> Found {
         shown: redact::prefix(m.as_bytes(), 16, 0),
         len: m.len(),
         fingerprint: redact::fingerprint(rule.id(), m.as_bytes()),
+        paired: None,
     };
     Some((hit, end))
 }
@@ -332,6 +340,7 @@ fn jwk_hit(d: &Detector, bytes: &[u8], at: usize) -> Found {
         shown: redact::prefix(value.as_bytes(), 0, 2),
         len: value.len(),
         fingerprint: redact::fingerprint(rule.id(), value.as_bytes()),
+        paired: None,
     };
     Some((hit, close))
 }
@@ -376,6 +385,7 @@ fn token_hit(d: &Detector, re: &Regex, rule: Rule, bytes: &[u8], at: usize) -> F
         shown: redact::prefix(token, public, 2),
         len: token.len(),
         fingerprint: redact::fingerprint(rule.id(), token),
+        paired: None,
     };
     Some((hit, end))
 }
@@ -397,6 +407,7 @@ fn slack_webhook_hit(d: &Detector, bytes: &[u8], at: usize) -> Found {
         shown: redact::prefix(whole.as_bytes(), "hooks.slack.com/services/".len(), 0),
         len: whole.len(),
         fingerprint: redact::fingerprint(rule.id(), whole.as_bytes()),
+        paired: None,
     };
     Some((hit, end))
 }
@@ -438,6 +449,7 @@ fn aws_pair_hit(d: &Detector, bytes: &[u8], at: usize) -> Found {
         shown: redact::prefix(id.as_bytes(), 4, 0),
         len: id.len() + secret.len(),
         fingerprint: redact::fingerprint(rule.id(), &material),
+        paired: Some(lo + secret.start()),
     };
     Some((hit, end))
 }
@@ -458,6 +470,7 @@ fn aws_keyword_hit(d: &Detector, bytes: &[u8], at: usize) -> Found {
         shown: redact::prefix(secret.as_bytes(), 0, 2),
         len: secret.len(),
         fingerprint: redact::fingerprint(rule.id(), secret.as_bytes()),
+        paired: None,
     };
     Some((hit, at + secret.end()))
 }
@@ -475,17 +488,18 @@ fn assigned_hit(d: &Detector, rule: Rule, bytes: &[u8], at: usize) -> Found {
         return None;
     }
     let label = match rule {
-        Rule::PangeoForgeApiKey => "PANGEO_FORGE_API_KEY",
+        Rule::PangeoForgeApiKey => "PANGEO_FORGE_API_KEY value",
         _ => "GitHub App webhook secret",
     };
     let hit = Hit {
         rule,
         start: at + value.start(),
         end: at + value.end(),
-        label: format!("{label} assigned in clear text"),
+        label: label.to_string(),
         shown: redact::prefix(value.as_bytes(), 0, 2),
         len: value.len(),
         fingerprint: redact::fingerprint(rule.id(), value.as_bytes()),
+        paired: None,
     };
     Some((hit, at + value.end()))
 }
