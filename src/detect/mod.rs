@@ -124,6 +124,9 @@ pub fn scan(bytes: &[u8]) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
     // Anchors inside a block already reported (a PEM body, a JWK object) are not looked at again.
     let mut covered_until = 0usize;
+    // Validators that read a large window (a JWK object, a PuTTY file) do not read it again for
+    // every anchor inside it: hostile input with an anchor every few bytes stays linear.
+    let mut examined_until = [0usize; 2];
     for m in d.ac.find_iter(bytes) {
         if m.start() < covered_until {
             continue;
@@ -131,12 +134,37 @@ pub fn scan(bytes: &[u8]) -> Vec<Hit> {
         let Some(&(_, family)) = ANCHORS.get(m.pattern().as_usize()) else {
             continue;
         };
+        let slot = match family {
+            Family::Jwk => Some(0),
+            Family::Putty => Some(1),
+            _ => None,
+        };
+        if let Some(i) = slot {
+            if examined_until.get(i).is_some_and(|&e| m.start() < e) {
+                continue;
+            }
+            if let Some(e) = examined_until.get_mut(i) {
+                *e = examined_end(family, bytes, m.start());
+            }
+        }
+        if family == Family::Jwk {
+            // A JWK is examined up to the end of its object: the next object of a key set is not.
+            let (found, object_end) = jwk_hit(d, bytes, m.start());
+            if let (Some(e), Some(end)) = (examined_until.get_mut(0), object_end) {
+                *e = end;
+            }
+            if let Some((hit, covers)) = found {
+                covered_until = covered_until.max(covers);
+                hits.push(hit);
+            }
+            continue;
+        }
         let found = match family {
             Family::Pem => pem_hit(bytes, m.start()),
             Family::Base64Pem => base64_pem_hit(bytes, m.start()),
             Family::Putty => putty_hit(d, bytes, m.start()),
             Family::Age => age_hit(d, bytes, m.start()),
-            Family::Jwk => jwk_hit(d, bytes, m.start()),
+            Family::Jwk => None,
             Family::Github => token_hit(d, &d.github, Rule::GithubToken, bytes, m.start()),
             Family::Stripe => token_hit(d, &d.stripe, Rule::StripeSecretKey, bytes, m.start()),
             Family::Google => token_hit(d, &d.google, Rule::GoogleApiKey, bytes, m.start()),
@@ -183,6 +211,20 @@ fn dedup(hits: &mut Vec<Hit>) {
 
 type Found = Option<(Hit, usize)>;
 
+/// How far a large-window validator reads from an anchor at `at`.
+fn examined_end(family: Family, bytes: &[u8], at: usize) -> usize {
+    let span = match family {
+        Family::Jwk => JWK_FORWARD,
+        _ => PUTTY_WINDOW,
+    };
+    bytes.len().min(at.saturating_add(span))
+}
+
+/// How far forward a JWK object is looked for.
+const JWK_FORWARD: usize = 32 * 1024;
+/// How far into a PuTTY file its private lines are looked for.
+const PUTTY_WINDOW: usize = 16 * 1024;
+
 fn pem_hit(bytes: &[u8], at: usize) -> Found {
     let b = pem::block_at(bytes, at)?;
     let rule = if b.pgp {
@@ -208,6 +250,14 @@ fn pem_hit(bytes: &[u8], at: usize) -> Found {
 fn base64_pem_hit(bytes: &[u8], at: usize) -> Found {
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD_NO_PAD;
+    // Only at the start of a base64 value: an anchor inside a run is part of that run.
+    if at > 0
+        && bytes
+            .get(at - 1)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+    {
+        return None;
+    }
     let region = window(bytes, at, 3 * pem::MAX_BLOCK / 2);
     // The run may be wrapped (`base64` wraps at 76) and indented; it stops at anything else.
     let mut text: Vec<u8> = Vec::new();
@@ -243,7 +293,7 @@ fn base64_pem_hit(bytes: &[u8], at: usize) -> Found {
 }
 
 fn putty_hit(d: &Detector, bytes: &[u8], at: usize) -> Found {
-    let win = window(bytes, at, 16 * 1024);
+    let win = window(bytes, at, PUTTY_WINDOW);
     let head = d.putty.find(win)?;
     let lines_at = memchr::memmem::find(win, b"Private-Lines:")?;
     let body_start = lines_at + win.get(lines_at..)?.iter().position(|&b| b == b'\n')? + 1;
@@ -307,7 +357,7 @@ fn enclosing_object(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
         }
     }
     let open = open?;
-    let after = window(bytes, at, 32 * 1024);
+    let after = window(bytes, at, JWK_FORWARD);
     let mut depth = 0usize;
     for (i, &b) in after.iter().enumerate() {
         match b {
@@ -320,14 +370,23 @@ fn enclosing_object(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
     None
 }
 
-fn jwk_hit(d: &Detector, bytes: &[u8], at: usize) -> Found {
-    let (open, close) = enclosing_object(bytes, at)?;
-    let obj = bytes.get(open..close)?;
-    let caps = d.jwk_member.captures_iter(obj).find(|c| {
+/// A JWK with private material around the `"kty"` at `at`, and where its object ends (when found).
+fn jwk_hit(d: &Detector, bytes: &[u8], at: usize) -> (Found, Option<usize>) {
+    let Some((open, close)) = enclosing_object(bytes, at) else {
+        return (None, None);
+    };
+    let Some(obj) = bytes.get(open..close) else {
+        return (None, None);
+    };
+    let Some(caps) = d.jwk_member.captures_iter(obj).find(|c| {
         c.get(2)
             .is_some_and(|v| random::distinct(v.as_bytes()) >= 10)
-    })?;
-    let value = caps.get(2)?;
+    }) else {
+        return (None, Some(close));
+    };
+    let Some(value) = caps.get(2) else {
+        return (None, Some(close));
+    };
     let member = caps
         .get(1)
         .map_or("d", |m| if m.as_bytes() == b"k" { "k" } else { "d" });
@@ -342,7 +401,7 @@ fn jwk_hit(d: &Detector, bytes: &[u8], at: usize) -> Found {
         fingerprint: redact::fingerprint(rule.id(), value.as_bytes()),
         paired: None,
     };
-    Some((hit, close))
+    (Some((hit, close)), Some(close))
 }
 
 /// The public prefix length of a token (`ghp_`, `github_pat_`, `sk_live_`, `xoxb-`, `AIza`).
@@ -520,6 +579,32 @@ mod tests {
             b"Paste your key, which starts with -----BEGIN RSA PRIVATE KEY----- and ends with\n\
 -----END RSA PRIVATE KEY-----, into the settings page of the application you are configuring.";
         assert!(scan(text).is_empty());
+    }
+
+    #[test]
+    fn a_private_jwk_after_a_public_one_in_a_set_is_found() {
+        let set = br#"{"keys": [{"kty": "RSA", "e": "AQAB", "n": "u1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0_IzW7yWR7QkrmBL7jTKEn5u-qKhbwKfBstIs-bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW_VDL5AaWTg0nLVkjRo9z-40RQzuVaE8AkAFmxZzow3x-VJYKdjykkJ0iT9wCS0DRTXu269V264Vf_3jvredZiKRkgwlL9xNAwxXFg0x_XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC-9aGVd-Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmw"}, {"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", "d": "jpsQnnGQmL-YBIffH1136cLyyPfMqmSO4FWVWnIqG5s"}]}"#;
+        let hits = scan(set);
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits.first().map(|h| h.rule), Some(Rule::JwkPrivateKey));
+    }
+
+    #[test]
+    fn repeated_anchors_stay_linear() {
+        // Megabytes of anchors with no secret: must finish quickly (a quadratic validator would not).
+        let mut s = Vec::new();
+        for _ in 0..50_000 {
+            s.extend_from_slice(
+                b"\"kty\" PuTTY-User-Key-File-3: LS0tLS1CRUdJTi PRIVATE KEY BEGIN ",
+            );
+        }
+        let t = std::time::Instant::now();
+        assert!(scan(&s).is_empty());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     #[test]

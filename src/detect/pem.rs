@@ -178,10 +178,13 @@ pub fn block_at(bytes: &[u8], hit: usize) -> Option<Block> {
     let header = String::from_utf8_lossy(whole.as_bytes()).into_owned();
 
     let region = bytes.get(hend..bytes.len().min(hend.saturating_add(MAX_BLOCK)))?;
+    // The body ends at the next BEGIN at the latest: another BEGIN before an END means this header
+    // has no END of its own. Bounding the region there keeps many headers in a row linear.
+    let region = match memchr::memmem::find(region, b"BEGIN ") {
+        Some(nb) => region.get(..nb)?,
+        None => region,
+    };
     let end_m = end_re().find(region);
-    // Another BEGIN before the END means this header has no END of its own.
-    let next_begin = memchr::memmem::find(region, b"BEGIN ");
-    let end_m = end_m.filter(|m| next_begin.is_none_or(|nb| m.start() < nb));
     let (body, end, min_body) = match end_m {
         Some(m) => (region.get(..m.start())?, hend + m.end(), MIN_BODY),
         None => {
