@@ -285,14 +285,19 @@ impl Check for PlaintextKeys {
             }
         };
         let bytes = &doc.bytes;
-        let sops = looks_like_sops(bytes);
-        let container = is_key_container(doc.file_name()) && !bytes.is_empty() && !sops;
-        let binary = is_binary(bytes);
-        let mut hits = if binary {
+        let named_container = is_key_container(doc.file_name()) && !bytes.is_empty();
+        let mut hits = if is_binary(bytes) {
             Vec::new()
         } else {
             detect::scan(bytes)
         };
+        if hits.is_empty() && !named_container {
+            return;
+        }
+        // Only now (rarely) the second look at the whole file.
+        let sops = looks_like_sops(bytes);
+        // An `id_rsa` whose key the content rules found gets that finding, not a second one.
+        let container = named_container && !sops && hits.is_empty();
         hits.retain(|h| {
             !(inside_enc(bytes, h.start)
                 || (sops
@@ -303,7 +308,7 @@ impl Check for PlaintextKeys {
                 || allowed_inline(bytes, h.start)
                 || known.is_some_and(|k| k.contains(&h.fingerprint)))
         });
-        if container && hits.is_empty() {
+        if container {
             let rule = Rule::KeyContainer;
             let fp = detect::redact::fingerprint(rule.id(), bytes);
             if !known.is_some_and(|k| k.contains(&fp)) {
