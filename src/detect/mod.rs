@@ -608,6 +608,14 @@ mod tests {
     }
 
     #[test]
+    fn documentation_example_keys_are_not_keys() {
+        let doc = b"\"privateKeyBase64\": \"-----BEGIN RSA PRIVATE KEY-----EXAMPLETCCAfICCQD6m7oRw0uXOjANBgkqhkiG9w0BAQUFADCBiDELMAkGA1UEBhMC\\nVVMxCzAJBgNVBAgTAldBMRAwDgYDVQQHEwdTZWF0dGxlMQ8wDQYDVQQKEwZBbWF6\\n-----END RSA PRIVATE KEY-----\"";
+        assert!(scan(doc).is_empty(), "{:?}", scan(doc));
+        let real = String::from_utf8_lossy(doc).replace("EXAMPLE", "MIIBOgI");
+        assert_eq!(scan(real.as_bytes()).len(), 1);
+    }
+
+    #[test]
     fn keyword_rules_skip_expressions() {
         let code = b"webhook_secret = get_config().github_app.webhook_secret\n\
 PANGEO_FORGE_API_KEY = fastapi_config.PANGEO_FORGE_API_KEY\n\
