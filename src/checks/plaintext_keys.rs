@@ -370,7 +370,14 @@ pub fn baseline_main(
             .join(&loaded.config.block_plaintext_keys.baseline),
     };
     let paths = if paths.is_empty() {
-        vec![loaded.root.clone()]
+        // The root as seen from the working directory, so the baseline's paths stay relative.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let rel = match loaded.root.strip_prefix(&cwd) {
+            Ok(r) if r.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(r) => r.to_path_buf(),
+            Err(_) => loaded.root.clone(),
+        };
+        vec![rel]
     } else {
         paths
     };
