@@ -111,14 +111,19 @@ impl Check for EnsureSops {
 }
 
 /// The keyful verification (data key + MAC), run after [`keyless`]; `structurally_clean` says whether
-/// the keyless checks found no error. Without an identity this does nothing yet.
+/// the keyless checks found no error. Also the keyless `.sops.yaml` recipient policy. See
+/// [`crate::checks::ensure_sops_verify`].
 pub fn verify(
-    _doc: &Document,
-    _file: &SopsFile,
-    _ctx: &Context,
-    _structurally_clean: bool,
-    _out: &mut Vec<Finding>,
+    doc: &Document,
+    file: &SopsFile,
+    ctx: &Context,
+    structurally_clean: bool,
+    out: &mut Vec<Finding>,
 ) {
+    use crate::checks::ensure_sops_verify as v;
+    v::policy_findings(doc, file, ctx, out);
+    let require = ctx.config.ensure_sops.require_verify;
+    v::verify_findings(doc, file, ctx, structurally_clean, require, out);
 }
 
 fn finding(doc: &Document, rule: &'static str, message: impl Into<String>) -> Finding {
