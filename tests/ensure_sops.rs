@@ -395,8 +395,8 @@ fn an_invalid_sops_yaml_is_a_configuration_error() {
 
 /// Broken variants where the keyless verdict is deliberately stricter than `sops decrypt`.
 const STRICTER_THAN_SOPS: [&str; 3] = [
-    // The age key still opens the file; whoever holds the PGP key cannot.
-    "metadata__pgp_enc.yaml",
+    // sops' ENC regex is not anchored at the end: it ignores text after `]`, which sops never writes.
+    "bad-enc__trailing.yaml",
     // sops decrypts, silently dropping the user's key as if it were metadata.
     "reserved-key__dotenv.env",
     "reserved-key__ini.ini",

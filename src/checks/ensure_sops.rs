@@ -477,6 +477,10 @@ fn keys(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) {
                 format!("key group {gi} has no keys: its Shamir share cannot be recovered"),
             ));
         }
+        // Problems that make one key unusable: fatal only when no key of the group is left (sops
+        // tries every key of a group; one that opens is enough).
+        let mut unusable: Vec<Finding> = Vec::new();
+        let mut usable = 0usize;
         for k in &group.keys {
             let field = k.kind.field();
             let kf = |msg: String| {
@@ -489,50 +493,69 @@ fn keys(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) {
                     quoted_path(doc)
                 ))
             };
+            let before = unusable.len();
             if k.enc.trim().is_empty() {
-                out.push(kf(format!(
+                unusable.push(kf(format!(
                     "the `{field}` key {} has an empty `enc`: it does not wrap the data key",
                     sanitize(&k.id)
                 )));
+            } else if k.kind == KeyKind::Age {
+                if let Some(p) = age_armor_problem(&k.enc) {
+                    unusable.push(kf(format!(
+                        "the `enc` of age recipient {} is not an armored age file: {p}",
+                        sanitize(&k.id)
+                    )));
+                }
+            } else if k.kind == KeyKind::Pgp
+                && !k
+                    .enc
+                    .trim_start()
+                    .starts_with("-----BEGIN PGP MESSAGE-----")
+            {
+                unusable.push(kf(format!(
+                    "the `enc` of pgp key {} is not an armored PGP message",
+                    sanitize(&k.id)
+                )));
+            }
+            if unusable.len() == before {
+                usable += 1;
+            }
+            if k.kind == KeyKind::Age {
+                if k.id.trim().is_empty() {
+                    out.push(
+                        kf(
+                            "an `age` entry has no `recipient` (sops does not need it to decrypt)"
+                                .into(),
+                        )
+                        .severity(Severity::Warning),
+                    );
+                }
                 continue;
             }
-            match k.kind {
-                KeyKind::Age => {
-                    if k.id.trim().is_empty() {
-                        out.push(kf("an `age` entry has no `recipient`".into()));
-                    }
-                    if let Some(p) = age_armor_problem(&k.enc) {
-                        out.push(kf(format!(
-                            "the `enc` of age recipient {} is not an armored age file: {p}",
-                            sanitize(&k.id)
-                        )));
-                    }
-                }
-                _ => {
-                    if k.kind == KeyKind::Pgp
-                        && !k
-                            .enc
-                            .trim_start()
-                            .starts_with("-----BEGIN PGP MESSAGE-----")
-                    {
-                        out.push(kf(format!(
-                            "the `enc` of pgp key {} is not an armored PGP message",
-                            sanitize(&k.id)
-                        )));
-                    }
-                    match k.created_at.as_deref() {
-                        Some(t) if gotime::parse_rfc3339(t).is_some() => {}
-                        Some(t) => out.push(kf(format!(
-                            "`created_at` `{}` of the `{field}` key {} is not RFC 3339: sops cannot load the file",
-                            sanitize(&t.chars().take(40).collect::<String>()),
-                            sanitize(&k.id)
-                        ))),
-                        None => out.push(kf(format!(
-                            "the `{field}` key {} has no `created_at`: sops cannot load the file", sanitize(&k.id)
-                        ))),
-                    }
-                }
+            // Every other kind needs an RFC 3339 `created_at`, or sops refuses to load the file.
+            match k.created_at.as_deref() {
+                Some(t) if gotime::parse_rfc3339(t).is_some() => {}
+                Some(t) => out.push(kf(format!(
+                    "`created_at` `{}` of the `{field}` key {} is not RFC 3339: sops cannot load the file",
+                    sanitize(&t.chars().take(40).collect::<String>()),
+                    sanitize(&k.id)
+                ))),
+                None => out.push(kf(format!(
+                    "the `{field}` key {} has no `created_at`: sops cannot load the file",
+                    sanitize(&k.id)
+                ))),
             }
+        }
+        for f in unusable {
+            out.push(if usable > 0 {
+                let mut f = f.severity(Severity::Warning);
+                f.message.push_str(
+                    " (another key of its group still opens the file, but not for whoever holds this one)",
+                );
+                f
+            } else {
+                f
+            });
         }
     }
     let groups = m.key_groups.len() as u64;
@@ -603,15 +626,8 @@ fn values(doc: &Document, file: &SopsFile, rule: &Rule, out: &mut Vec<Finding>) 
                             // Any type is fine here, `comment` too: sops writes a comment inside a
                             // YAML sequence as an item `- ENC[...,type:comment]`.
                             if let Err(e) = enc::parse(&text) {
-                                // sops' regex is not anchored at the end: text after a well-formed
-                                // `ENC[...]` is ignored by sops, so it is only a warning.
-                                let only_trailing = text
-                                    .find(']')
-                                    .and_then(|i| text.get(..=i))
-                                    .is_some_and(|head| enc::parse(head).is_ok());
                                 push(at(
                                     finding(doc, "bad-enc", format!("`{key_path}`{doc_note}: malformed ENC[...] value: {e}"))
-                                        .severity(if only_trailing { Severity::Warning } else { Severity::Error })
                                         .key_path(key_path.clone())
                                         .hint("the ciphertext was edited or truncated: restore the value from git or set it again with `sops edit`"),
                                     pos,
