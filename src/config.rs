@@ -66,6 +66,8 @@ pub struct Config {
     pub git: crate::source::git::GitConfig,
     /// `[check-secret-naming]`.
     pub check_secret_naming: crate::checks::naming::SecretNamingConfig,
+    /// `[validate-config-schema]`.
+    pub validate_config_schema: crate::checks::schema::ConfigSchemaConfig,
 }
 
 /// A configuration and where it came from.

@@ -25,6 +25,7 @@ pub struct Context {
 impl Context {
     /// A context for a loaded configuration (fails on configuration that cannot be used).
     pub fn new(loaded: LoadedConfig) -> Result<Self, String> {
+        crate::checks::config_schema::preflight(&loaded.config, &loaded.root)?;
         let sops_rules = crate::sops::rules::discover(&loaded.root, &loaded.root)
             .map_err(|e| format!("invalid .sops.yaml: {e}"))?;
         let ensure_sops = crate::checks::ensure_sops::Scope::new(&loaded.config.ensure_sops)?;

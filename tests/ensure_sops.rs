@@ -154,6 +154,21 @@ fn every_broken_variant_fails_with_its_rule() {
                 "{name}: no hint"
             );
         }
+        if name.contains("truncated") {
+            assert!(
+                findings(&report).iter().any(|f| f["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("truncated")),
+                "{name}: the message does not say the file looks truncated: {report:#}"
+            );
+        }
+        if name.contains("conflict") {
+            assert!(
+                findings(&report).iter().any(|f| f["line"] == 4),
+                "{name}: {report:#}"
+            );
+        }
         let text = String::from_utf8_lossy(&out.stdout);
         for s in secrets {
             assert!(
