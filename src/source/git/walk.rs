@@ -210,17 +210,9 @@ pub enum Target<'r> {
 
 /// Peel a pushed object id through annotated tags.
 pub fn peel<'r>(repo: &'r Repository, oid: Oid) -> Result<Target<'r>, git2::Error> {
-    let obj = repo.find_object(oid, None)?;
-    let obj = match obj.kind() {
-        Some(git2::ObjectType::Tag) => obj.peel(git2::ObjectType::Any)?,
-        _ => obj,
-    };
-    let mut obj = obj;
-    // Nested tags: peel until a non-tag.
-    for _ in 0..64 {
-        if obj.kind() != Some(git2::ObjectType::Tag) {
-            break;
-        }
+    let mut obj = repo.find_object(oid, None)?;
+    if obj.kind() == Some(git2::ObjectType::Tag) {
+        // `Any` peels a tag (and tags of tags) until the target is no longer a tag.
         obj = obj.peel(git2::ObjectType::Any)?;
     }
     match obj.kind() {
