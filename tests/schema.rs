@@ -11,7 +11,8 @@ use pforge_hooks::checks::schema::plain::{DecryptedLeaf, Plain};
 use pforge_hooks::sops::Pos;
 
 const FIXTURES: &str = "tests/fixtures/naming-schema";
-const KEY: &str = "/work/shared/sops-vectors/key1.txt";
+/// The project's public demo key (the fixtures are also encrypted to sops's test key, key1.txt).
+const KEY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/demo-key/age-key.txt");
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES)
@@ -347,5 +348,54 @@ fn keyed_rules_on_values_sops_decrypted() {
     assert_eq!(
         keyed("bad/short-private-key", "config.pangeo-forge.yaml"),
         vec![s("bad-length", "github_app.private_key")]
+    );
+}
+
+#[test]
+fn both_checks_run_in_pforge_hooks_scan() {
+    let p = project("bad/id-is-string", "");
+    std::fs::copy(
+        p.path().join("secrets/config.pangeo-forge.yaml"),
+        p.path().join("secrets/config.review.yaml"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pforge-hooks"))
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--check",
+            "validate-config-schema,check-secret-naming",
+        ])
+        .current_dir(p.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = |c: &str, r: &str| (c.to_string(), r.to_string());
+    assert!(
+        got.contains(&want("validate-config-schema", "wrong-type")),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&want("check-secret-naming", "legacy-name")),
+        "{got:?}"
+    );
+    // The schema reads the deployment from the file name: in config.review.yaml, the 12-character
+    // app_name (`pangeo-forge`) cannot be `review`.
+    assert!(
+        got.contains(&want("validate-config-schema", "bad-length")),
+        "{got:?}"
     );
 }
