@@ -18,6 +18,8 @@ pub struct Context {
     pub sops_rules: Option<crate::sops::rules::SopsRules>,
     /// The compiled `[ensure-sops]` scope.
     pub ensure_sops: crate::checks::ensure_sops::Scope,
+    /// The age identities found where sops finds them (loaded once per run; never printed).
+    pub identities: crate::sops::crypto::Identities,
 }
 
 impl Context {
@@ -27,11 +29,14 @@ impl Context {
         let sops_rules = crate::sops::rules::discover(&loaded.root, &loaded.root)
             .map_err(|e| format!("invalid .sops.yaml: {e}"))?;
         let ensure_sops = crate::checks::ensure_sops::Scope::new(&loaded.config.ensure_sops)?;
+        let identities = crate::sops::crypto::Identities::from_env()
+            .map_err(|e| format!("cannot load the age identities: {e}"))?;
         Ok(Context {
             config: loaded.config,
             root: loaded.root,
             sops_rules,
             ensure_sops,
+            identities,
         })
     }
 }

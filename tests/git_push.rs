@@ -248,3 +248,53 @@ fn push_to_a_url_without_a_named_remote() {
         set(vec![w.e(&c2, "beta\n", "b.txt")])
     );
 }
+
+#[test]
+fn framework_pre_push_stage_uses_pre_commit_variables() {
+    let w = World::new("server.git");
+    let c1 = w.commit(&[("a.txt", "alpha\n")], "c1");
+    w.push(&["origin", "main"]);
+    let c2 = w.commit(&[("b.txt", "beta\n")], "c2");
+    let c3 = w.commit(&[("c.txt", "gamma\n")], "c3");
+    // What pre-commit sets at its pre-push stage (it gives hooks no stdin).
+    let out =
+        w.sb.pforge(&w.client)
+            .args(["framework", "--list-blobs", "b.txt", "c.txt"])
+            .env("PRE_COMMIT_FROM_REF", &c1)
+            .env("PRE_COMMIT_TO_REF", &c3)
+            .env("PRE_COMMIT_REMOTE_NAME", "origin")
+            .env("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/main")
+            .env("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/main")
+            .output()
+            .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        parse_listing(&String::from_utf8_lossy(&out.stdout)),
+        set(vec![
+            w.e(&c2, "beta\n", "b.txt"),
+            w.e(&c3, "gamma\n", "c.txt")
+        ])
+    );
+    // A push that includes a root commit: only the local branch is given.
+    let out =
+        w.sb.pforge(&w.client)
+            .args(["framework", "--list-blobs"])
+            .env("PRE_COMMIT_REMOTE_NAME", "elsewhere")
+            .env("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/main")
+            .env("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/main")
+            .output()
+            .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        parse_listing(&String::from_utf8_lossy(&out.stdout)).len(),
+        3
+    );
+}

@@ -2,6 +2,7 @@
 
 pub mod config_schema;
 pub mod ensure_sops;
+pub mod ensure_sops_verify;
 pub mod naming;
 pub mod schema;
 pub mod secret_naming;

@@ -34,6 +34,15 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Verify every SOPS file (default: secrets/): it decrypts in memory with an identity at hand and
+    /// its MAC matches. Fails when a file cannot be verified. Prints no secret.
+    Verify {
+        /// Files and directories to verify. Default: the project's secrets/ directory.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Print the effective configuration (TOML) and where it came from.
     Config {
         #[command(flatten)]
@@ -89,6 +98,7 @@ pub fn main() -> ExitCode {
             run_checks("pforge-hooks", checks, paths, &common)
         }
         Command::Git(cmd) => super::git_modes::run(cmd),
+        Command::Verify { paths, common } => super::verify::verify_command(paths, &common),
         Command::Config { common } => {
             let loaded = match common.load_config() {
                 Ok(l) => l,

@@ -187,10 +187,13 @@ impl<'a> Feed<'a> {
         let batch = std::mem::take(&mut self.batch);
         self.batch_bytes = 0;
         let engine = self.engine;
-        let found: Vec<_> = batch
+        let mut found: Vec<_> = batch
             .par_iter()
             .flat_map_iter(|d| engine.check_document(d))
             .collect();
+        for f in &mut found {
+            history_hint(f);
+        }
         self.outcome.checked += batch.len();
         self.outcome.findings.extend(found);
     }
@@ -226,4 +229,22 @@ impl<'a> Feed<'a> {
         outcome.finish();
         Ok(outcome)
     }
+}
+
+/// A finding in a commit is not fixed by a later commit that deletes the content: say so.
+fn history_hint(f: &mut crate::finding::Finding) {
+    let Some(commit) = f.commit.as_deref() else {
+        return;
+    };
+    if commit.len() < 40 || !commit.bytes().all(|b| b.is_ascii_hexdigit()) || !f.is_error() {
+        return;
+    }
+    let short = commit.get(..12).unwrap_or(commit);
+    let history = format!(
+        "the content is in commit {short}: fix it there (`git rebase -i {short}^`), a later commit that deletes or fixes the file still pushes this one"
+    );
+    f.hint = Some(match f.hint.take() {
+        Some(h) => format!("{h}; {history}"),
+        None => history,
+    });
 }
