@@ -31,13 +31,26 @@ fn project(case: &str, config: &str) -> tempfile::TempDir {
     tmp
 }
 
+/// Run the binary with no age identity at all (the keyless half only).
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_validate-config-schema"))
-        .args(args)
+    run_with(dir, args, None)
+}
+
+/// Run the binary with `SOPS_AGE_KEY_FILE` (the keyed half too), or with no identity.
+fn run_with(dir: &Path, args: &[&str], key: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_validate-config-schema"));
+    cmd.args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+        .env_remove("SOPS_AGE_KEY")
+        .env_remove("SOPS_AGE_KEY_FILE")
+        .env_remove("SOPS_AGE_KEY_CMD")
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir);
+    if let Some(k) = key {
+        cmd.env("SOPS_AGE_KEY_FILE", k);
+    }
+    cmd.output().unwrap()
 }
 
 /// (rule, key_path, line) of every finding.
@@ -149,6 +162,69 @@ fn keyed_only_problems_pass_the_keyless_half() {
             String::from_utf8_lossy(&out.stdout)
         );
     }
+}
+
+#[test]
+fn with_an_identity_the_binary_checks_the_decrypted_values() {
+    let p = project("good", "");
+    let out = run_with(p.path(), &["--format", "json"], Some(KEY));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let cases = [
+        (
+            "api-key-not-hex",
+            "bad-format",
+            "fastapi.PANGEO_FORGE_API_KEY",
+            2,
+        ),
+        (
+            "app-name-mismatch",
+            "app-name-mismatch",
+            "github_app.app_name",
+            4,
+        ),
+        (
+            "private-key-not-rsa",
+            "bad-private-key",
+            "github_app.private_key",
+            6,
+        ),
+    ];
+    for (case, rule, key, line) in cases {
+        let p = project(&format!("bad/{case}"), "");
+        let out = run_with(p.path(), &["--format", "json"], Some(KEY));
+        assert_eq!(out.status.code(), Some(1), "{case}");
+        let f = findings(&out);
+        assert_eq!(f, vec![(rule.to_string(), key.to_string(), line)], "{case}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains("-----BEGIN") && !text.contains("ZZZZ"),
+            "{text}"
+        );
+    }
+    // A keyless finding is not repeated by the keyed half.
+    let p = project("bad/api-key-length", "");
+    let f = findings(&run_with(p.path(), &["--format", "json"], Some(KEY)));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    // A user schema sees the decrypted values: `pattern` is judged.
+    let p = project(
+        "good",
+        "[[validate-config-schema.schemas]]\nfiles = [\"secrets/*.yaml\"]\nschema = \"s.json\"\n",
+    );
+    std::fs::write(
+        p.path().join("s.json"),
+        r#"{"properties":{"github_app":{"properties":{"app_name":{"pattern":"^pforge-"}}}}}"#,
+    )
+    .unwrap();
+    assert_eq!(run(p.path(), &[]).status.code(), Some(0));
+    let f = findings(&run_with(p.path(), &["--format", "json"], Some(KEY)));
+    let keys: Vec<&str> = f.iter().map(|f| f.1.as_str()).collect();
+    // pangeo-forge, pangeo-forge-staging and dev-app-proxy do not start with `pforge-`.
+    assert_eq!(keys, ["github_app.app_name"; 3], "{f:#?}");
 }
 
 #[test]
