@@ -11,7 +11,8 @@ use pforge_hooks::checks::schema::plain::{DecryptedLeaf, Plain};
 use pforge_hooks::sops::Pos;
 
 const FIXTURES: &str = "tests/fixtures/naming-schema";
-const KEY: &str = "/work/shared/sops-vectors/key1.txt";
+/// The project's public demo key (the fixtures are also encrypted to sops's test key, key1.txt).
+const KEY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/demo-key/age-key.txt");
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES)
@@ -30,13 +31,26 @@ fn project(case: &str, config: &str) -> tempfile::TempDir {
     tmp
 }
 
+/// Run the binary with no age identity at all (the keyless half only).
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_validate-config-schema"))
-        .args(args)
+    run_with(dir, args, None)
+}
+
+/// Run the binary with `SOPS_AGE_KEY_FILE` (the keyed half too), or with no identity.
+fn run_with(dir: &Path, args: &[&str], key: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_validate-config-schema"));
+    cmd.args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+        .env_remove("SOPS_AGE_KEY")
+        .env_remove("SOPS_AGE_KEY_FILE")
+        .env_remove("SOPS_AGE_KEY_CMD")
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir);
+    if let Some(k) = key {
+        cmd.env("SOPS_AGE_KEY_FILE", k);
+    }
+    cmd.output().unwrap()
 }
 
 /// (rule, key_path, line) of every finding.
@@ -148,6 +162,69 @@ fn keyed_only_problems_pass_the_keyless_half() {
             String::from_utf8_lossy(&out.stdout)
         );
     }
+}
+
+#[test]
+fn with_an_identity_the_binary_checks_the_decrypted_values() {
+    let p = project("good", "");
+    let out = run_with(p.path(), &["--format", "json"], Some(KEY));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let cases = [
+        (
+            "api-key-not-hex",
+            "bad-format",
+            "fastapi.PANGEO_FORGE_API_KEY",
+            2,
+        ),
+        (
+            "app-name-mismatch",
+            "app-name-mismatch",
+            "github_app.app_name",
+            4,
+        ),
+        (
+            "private-key-not-rsa",
+            "bad-private-key",
+            "github_app.private_key",
+            6,
+        ),
+    ];
+    for (case, rule, key, line) in cases {
+        let p = project(&format!("bad/{case}"), "");
+        let out = run_with(p.path(), &["--format", "json"], Some(KEY));
+        assert_eq!(out.status.code(), Some(1), "{case}");
+        let f = findings(&out);
+        assert_eq!(f, vec![(rule.to_string(), key.to_string(), line)], "{case}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains("-----BEGIN") && !text.contains("ZZZZ"),
+            "{text}"
+        );
+    }
+    // A keyless finding is not repeated by the keyed half.
+    let p = project("bad/api-key-length", "");
+    let f = findings(&run_with(p.path(), &["--format", "json"], Some(KEY)));
+    assert_eq!(f.len(), 1, "{f:#?}");
+    // A user schema sees the decrypted values: `pattern` is judged.
+    let p = project(
+        "good",
+        "[[validate-config-schema.schemas]]\nfiles = [\"secrets/*.yaml\"]\nschema = \"s.json\"\n",
+    );
+    std::fs::write(
+        p.path().join("s.json"),
+        r#"{"properties":{"github_app":{"properties":{"app_name":{"pattern":"^pforge-"}}}}}"#,
+    )
+    .unwrap();
+    assert_eq!(run(p.path(), &[]).status.code(), Some(0));
+    let f = findings(&run_with(p.path(), &["--format", "json"], Some(KEY)));
+    let keys: Vec<&str> = f.iter().map(|f| f.1.as_str()).collect();
+    // pangeo-forge, pangeo-forge-staging and dev-app-proxy do not start with `pforge-`.
+    assert_eq!(keys, ["github_app.app_name"; 3], "{f:#?}");
 }
 
 #[test]
@@ -347,5 +424,54 @@ fn keyed_rules_on_values_sops_decrypted() {
     assert_eq!(
         keyed("bad/short-private-key", "config.pangeo-forge.yaml"),
         vec![s("bad-length", "github_app.private_key")]
+    );
+}
+
+#[test]
+fn both_checks_run_in_pforge_hooks_scan() {
+    let p = project("bad/id-is-string", "");
+    std::fs::copy(
+        p.path().join("secrets/config.pangeo-forge.yaml"),
+        p.path().join("secrets/config.review.yaml"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pforge-hooks"))
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--check",
+            "validate-config-schema,check-secret-naming",
+        ])
+        .current_dir(p.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = |c: &str, r: &str| (c.to_string(), r.to_string());
+    assert!(
+        got.contains(&want("validate-config-schema", "wrong-type")),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&want("check-secret-naming", "legacy-name")),
+        "{got:?}"
+    );
+    // The schema reads the deployment from the file name: in config.review.yaml, the 12-character
+    // app_name (`pangeo-forge`) cannot be `review`.
+    assert!(
+        got.contains(&want("validate-config-schema", "bad-length")),
+        "{got:?}"
     );
 }

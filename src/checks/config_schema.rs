@@ -10,6 +10,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use super::Check;
 use super::schema::builtin::{self, Issue, Schema};
 use super::schema::config::{ConfigSchemaConfig, SchemaMode};
+use super::schema::decrypt::{self, OwnedLeaf};
 use super::schema::plain::{self, DecryptedLeaf};
 use super::schema::user;
 use crate::config::Config;
@@ -90,7 +91,9 @@ pub fn to_findings(doc_path: &str, issues: Vec<Issue>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The keyless checks of one parsed file: the built-in schema (unless replaced) and user schemas.
+/// The checks of one parsed file: the built-in schema (unless replaced) and user schemas, keyless,
+/// and on the decrypted values when `decrypted` holds them.
+#[allow(clippy::too_many_arguments)]
 pub fn check_entries(
     doc_path: &str,
     rel_path: &str,
@@ -98,14 +101,33 @@ pub fn check_entries(
     cfg: &ConfigSchemaConfig,
     builtin_applies: bool,
     users: &[&user::Compiled],
+    decrypted: Option<&[OwnedLeaf]>,
     out: &mut Vec<Finding>,
 ) {
     if builtin_applies {
         let schema = builtin_schema(cfg, rel_path);
-        to_findings(doc_path, builtin::check_keyless(&schema, cfg, entries), out);
+        let keyless = builtin::check_keyless(&schema, cfg, entries);
+        if let Some(leaves) = decrypted {
+            // A key already reported keyless (a wrong length, say) is not reported again.
+            // List items (`run_only_on`) have their list's key path; their types were judged keyless.
+            let borrowed: Vec<DecryptedLeaf> = leaves
+                .iter()
+                .filter(|l| !l.in_list)
+                .map(OwnedLeaf::borrow)
+                .collect();
+            let keyed: Vec<Issue> = plain::check_decrypted(&schema, &borrowed)
+                .into_iter()
+                .filter(|k| !keyless.iter().any(|i| i.key_path == k.key_path))
+                .collect();
+            to_findings(doc_path, keyed, out);
+        }
+        to_findings(doc_path, keyless, out);
     }
     if !users.is_empty() {
-        let shadow = user::shadow(entries);
+        let mut shadow = user::shadow(entries);
+        if let Some(leaves) = decrypted {
+            user::with_decrypted(&mut shadow, leaves);
+        }
         for c in users {
             to_findings(doc_path, user::check(c, &shadow, false), out);
         }
@@ -206,6 +228,8 @@ impl Check for ConfigSchema {
         };
         let empty = Vec::new();
         let entries = sops.branches.first().unwrap_or(&empty);
+        // With an identity at hand, the values are decrypted in memory (wiped when dropped).
+        let decrypted = decrypt::decrypt_leaves(sops, &ctx.identities);
         check_entries(
             &doc.path,
             &doc.rel_path,
@@ -213,6 +237,7 @@ impl Check for ConfigSchema {
             cfg,
             builtin_applies,
             &users,
+            decrypted.as_deref(),
             out,
         );
     }

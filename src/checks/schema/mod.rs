@@ -3,6 +3,7 @@
 
 pub mod builtin;
 pub mod config;
+pub mod decrypt;
 pub mod plain;
 pub mod user;
 pub mod yaml_value;

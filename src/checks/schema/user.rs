@@ -163,6 +163,44 @@ fn node(n: &Node, ptr: &str, s: &mut Shadow, depth: usize) -> Value {
     }
 }
 
+/// Put the decrypted values into the shadow (keyed mode): each decrypted leaf of a mapping replaces
+/// its stand-in and is then judged by every keyword. Leaves inside lists keep their stand-ins.
+pub fn with_decrypted(shadow: &mut Shadow, leaves: &[super::decrypt::OwnedLeaf]) {
+    use super::decrypt::Owned;
+    for l in leaves {
+        if l.in_list {
+            continue;
+        }
+        let ptr: String = l.path.iter().map(|k| format!("/{}", escape(k))).collect();
+        let value = match &l.value {
+            Owned::Str(b) => Value::String(String::from_utf8_lossy(b).into_owned()),
+            Owned::Int(i) => Value::Number((*i).into()),
+            Owned::Other(_) => continue,
+        };
+        if let Some(slot) = shadow.value.pointer_mut(&ptr) {
+            *slot = value;
+            shadow.encrypted.remove(&ptr);
+        }
+    }
+}
+
+impl Drop for Shadow {
+    fn drop(&mut self) {
+        wipe(&mut self.value);
+    }
+}
+
+/// Overwrite every string of a value (decrypted values may be in it).
+fn wipe(v: &mut Value) {
+    use zeroize::Zeroize;
+    match v {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Object(m) => m.values_mut().for_each(wipe),
+        _ => {}
+    }
+}
+
 /// Keywords whose verdict depends on the value itself, not on its type or length.
 const VALUE_KEYWORDS: [&str; 16] = [
     "pattern",
