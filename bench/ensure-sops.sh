@@ -28,7 +28,7 @@ for i in $(seq 1 10); do
     echo "$pem"
     echo "    webhook_secret: $(openssl rand -hex 20)"
   } > "$work/commit/config.pforge-pr-$i.yaml"
-  sops --encrypt --age "$recipient" --in-place "$work/commit/config.pforge-pr-$i.yaml"
+  sops --config /dev/null --encrypt --age "$recipient" --in-place "$work/commit/config.pforge-pr-$i.yaml"
 done
 ls -l "$work/commit" | awk 'NR>1 {s+=$5} END {print "10 files, mean size " s/10 " bytes"}'
 files=("$work"/commit/*.yaml)
@@ -56,7 +56,7 @@ with open(sys.argv[1], "w") as f:
         line = f"key_{i}: {secrets.token_hex(40)}\n"
         f.write(line); n += len(line); i += 1
 PY
-sops --encrypt --age "$recipient" --in-place "$work/big.yaml"
+sops --config /dev/null --encrypt --age "$recipient" --in-place "$work/big.yaml"
 ls -l "$work/big.yaml" | awk '{printf "big file: %.1f MB\n", $5/1048576}'
 hyperfine --warmup 1 --runs 5 --export-json "$work/big.json" -n ensure-sops-50MB "$bin $work/big.yaml"
 /usr/bin/time -v "$bin" "$work/big.yaml" 2> "$work/big.time" >/dev/null || true

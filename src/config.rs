@@ -66,6 +66,10 @@ pub struct Config {
     pub git: crate::source::git::GitConfig,
     /// `[check-secret-naming]`.
     pub check_secret_naming: crate::checks::naming::SecretNamingConfig,
+    /// `[validate-config-schema]`.
+    pub validate_config_schema: crate::checks::schema::ConfigSchemaConfig,
+    /// `[block-plaintext-keys]`.
+    pub block_plaintext_keys: crate::checks::plaintext_keys::PlaintextKeysConfig,
 }
 
 /// A configuration and where it came from.

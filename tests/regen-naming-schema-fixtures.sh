@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerate tests/fixtures/naming-schema/ with the real sops binary and the PUBLIC age test key
-# (/work/shared/sops-vectors/key1.txt, sops's own test key; it protects nothing).
+# Regenerate tests/fixtures/naming-schema/ with the real sops binary, encrypted to two PUBLIC test
+# keys that protect nothing: sops's own test key (/work/shared/sops-vectors/key1.txt) and the
+# project's demo key (tests/demo-key/age-key.txt, in the repository, so the tests decrypt anywhere).
 #
 # Every fixture is a deployment config as pangeo-forge keeps them (secrets/config.<deployment>.yaml),
 # good or broken in one way, each in its own case directory:
@@ -13,7 +14,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/fixtures/naming-schema"
-recipient="age1lzd99uklcjnc0e7d860axevet2cz99ce9pq6tzuzd05l5nr28ams36nvun"
+recipient="age1lzd99uklcjnc0e7d860axevet2cz99ce9pq6tzuzd05l5nr28ams36nvun,age1hxhe23jgte04mq98tk30h04lj8xcgjkf9kx60jqy24lrsyt5vv4smnj4n3"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -148,8 +149,9 @@ YAML
 cat >"$out/README.md" <<'MD'
 # naming-schema fixtures
 
-Made by `tests/regen-naming-schema-fixtures.sh` with the real `sops` and the PUBLIC age test key
-`/work/shared/sops-vectors/key1.txt` (sops's own test key). The RSA keys inside are throw-away test keys.
+Made by `tests/regen-naming-schema-fixtures.sh` with the real `sops`, encrypted to two PUBLIC age test
+keys: sops's own test key (`/work/shared/sops-vectors/key1.txt`) and the project's demo key
+(`tests/demo-key/age-key.txt`). The RSA keys inside are throw-away test keys.
 
 - `good/secrets/`: one valid file of each family (deployment configs, bakery args, service-account key).
 - `bad/<case>/secrets/`: a deployment config broken in exactly the way the case name says.

@@ -486,3 +486,155 @@ impl CloneValue for Entry {
         }
     }
 }
+
+// ---- differential fixtures: random inputs, and what the sops binary made of each ----
+
+/// One differential input: its file name, bytes, and sops' tree as JSON (`None`: sops refused it).
+type Case = (String, Vec<u8>, Option<Vec<u8>>);
+
+/// The inputs of one differential store directory, with sops' result.
+fn differential(store: &str) -> Vec<Case> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/stores/differential")
+        .join(store);
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|d| d.ok())
+        .map(|d| d.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(&format!(".{store}")) && n.matches('.').count() == 1)
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 40,
+        "differential inputs missing in {}",
+        dir.display()
+    );
+    names
+        .into_iter()
+        .map(|n| {
+            let input = std::fs::read(dir.join(&n)).unwrap_or_else(|e| panic!("{n}: {e}"));
+            let sops = match std::fs::read(dir.join(format!("{n}.sops.json"))) {
+                Ok(b) => Some(b),
+                Err(_) => {
+                    assert!(
+                        dir.join(format!("{n}.sops.err")).exists(),
+                        "{n}: no sops result"
+                    );
+                    None
+                }
+            };
+            (n, input, sops)
+        })
+        .collect()
+}
+
+/// A comparable rendering of a tree: comments dropped, numbers as f64 (sops 3.11 re-emits every
+/// JSON number as a float64), empty containers kept apart.
+fn canon(entries: &[Entry]) -> Vec<String> {
+    fn node(n: &Node, path: &str, out: &mut Vec<String>) {
+        match n {
+            Node::Map(m) => {
+                out.push(format!("{path}{{"));
+                for e in m {
+                    if let Entry::Pair { key, value, .. } = e {
+                        node(value, &format!("{path}/{key}"), out);
+                    }
+                }
+            }
+            Node::Seq(s) => {
+                out.push(format!("{path}["));
+                for i in s {
+                    if let Item::Node(n) = i {
+                        node(n, &format!("{path}-"), out);
+                    }
+                }
+            }
+            Node::Leaf(l) => out.push(match &l.value {
+                Scalar::Str(s) => format!("{path}=s:{}", String::from_utf8_lossy(s)),
+                Scalar::Int(i) => format!("{path}=n:{:?}", *i as f64),
+                Scalar::Float(f) => format!("{path}=n:{:?}", if *f == 0.0 { 0.0 } else { *f }),
+                other => format!("{path}={other:?}"),
+            }),
+        }
+    }
+    let mut out = Vec::new();
+    node(&Node::Map(entries.to_vec()), "", &mut out);
+    out
+}
+
+#[test]
+fn differential_json_agrees_with_sops() {
+    for (name, input, sops) in differential("json") {
+        let ours = json::parse(&input);
+        match sops {
+            None => assert!(ours.is_err(), "{name}: sops refused it, we accepted it"),
+            Some(out) => {
+                let ours = ours.unwrap_or_else(|e| panic!("{name}: sops accepted it, we: {e:?}"));
+                let theirs = without(&ok(json::parse(&out)), |k| k == "sops");
+                assert_eq!(canon(&ours), canon(&theirs), "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn differential_dotenv_agrees_with_sops() {
+    for (name, input, sops) in differential("env") {
+        let ours = dotenv::parse(&input);
+        match sops {
+            None => assert!(ours.is_err(), "{name}: sops refused it, we accepted it"),
+            Some(out) => {
+                let ours = ours.unwrap_or_else(|e| panic!("{name}: sops accepted it, we: {e:?}"));
+                let theirs = without(&ok(json::parse(&out)), |k| k == "sops");
+                assert_eq!(canon(&ours), canon(&theirs), "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn differential_ini_agrees_with_sops() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/stores/differential/ini");
+    let mut accepted = 0;
+    for (name, input, sops) in differential("ini") {
+        let ours = ini::parse(&input);
+        let Some(out) = sops else {
+            assert!(ours.is_err(), "{name}: sops refused it, we accepted it");
+            continue;
+        };
+        accepted += 1;
+        let ours = ours.unwrap_or_else(|e| panic!("{name}: sops accepted it, we: {e:?}"));
+        let mut theirs = without(&ok(json::parse(&out)), |k| k == "sops");
+        // sops' tree always starts with DEFAULT; we return it only when it has keys.
+        if matches!(theirs.first(), Some(Entry::Pair { key, value: Node::Map(m), .. }) if key == "DEFAULT" && m.is_empty())
+        {
+            theirs.remove(0);
+        }
+        assert_eq!(canon(&ours), canon(&theirs), "{name}");
+
+        // Comments, as sops' YAML store renders them (one `#` line per comment line).
+        let mut lines = Vec::new();
+        for sec in &ours {
+            let Entry::Pair { value, .. } = sec else {
+                panic!()
+            };
+            for e in map(value) {
+                if let Entry::Comment(c) = e {
+                    for (i, l) in format!("#{}", c.text).split('\n').enumerate() {
+                        let l = l.trim_end();
+                        lines.push(if i == 0 || l.starts_with('#') {
+                            l.to_string()
+                        } else {
+                            format!("# {l}")
+                        });
+                    }
+                }
+            }
+        }
+        let expected = std::fs::read_to_string(dir.join(format!("{name}.comments")))
+            .unwrap_or_else(|e| panic!("{name}.comments: {e}"));
+        let expected: Vec<&str> = expected.lines().map(str::trim_end).collect();
+        assert_eq!(lines, expected, "{name}: comments");
+    }
+    assert!(accepted >= 20, "too few accepted inputs: {accepted}");
+}

@@ -111,14 +111,19 @@ impl Check for EnsureSops {
 }
 
 /// The keyful verification (data key + MAC), run after [`keyless`]; `structurally_clean` says whether
-/// the keyless checks found no error. Without an identity this does nothing yet.
+/// the keyless checks found no error. Also the keyless `.sops.yaml` recipient policy. See
+/// [`crate::checks::ensure_sops_verify`].
 pub fn verify(
-    _doc: &Document,
-    _file: &SopsFile,
-    _ctx: &Context,
-    _structurally_clean: bool,
-    _out: &mut Vec<Finding>,
+    doc: &Document,
+    file: &SopsFile,
+    ctx: &Context,
+    structurally_clean: bool,
+    out: &mut Vec<Finding>,
 ) {
+    use crate::checks::ensure_sops_verify as v;
+    v::policy_findings(doc, file, ctx, out);
+    let require = ctx.config.ensure_sops.require_verify;
+    v::verify_findings(doc, file, ctx, structurally_clean, require, out);
 }
 
 fn finding(doc: &Document, rule: &'static str, message: impl Into<String>) -> Finding {
@@ -274,7 +279,7 @@ fn meta_finding(doc: &Document, file: &SopsFile, field: &str, message: String) -
         pos,
     )
     .hint(format!(
-        "the sops metadata was edited or damaged: restore it from git, or re-encrypt with `sops -e` (`sops updatekeys {}` for key changes)",
+        "the sops metadata was damaged by a hand edit: restore the `sops` block from git (`git checkout -p -- {}`)",
         quoted_path(doc)
     ))
 }
@@ -286,7 +291,7 @@ fn metadata(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) -> Option<R
     for (pos, p) in &m.problems {
         out.push(at(
             finding(doc, "metadata", format!("sops metadata: {p}")).hint(format!(
-                "the sops metadata was edited or damaged: restore it from git (`git checkout -- {}`) or re-encrypt the file",
+                "the sops metadata was damaged by a hand edit: restore the `sops` block from git (`git checkout -p -- {}`)",
                 quoted_path(doc)
             )),
             *pos,
@@ -374,9 +379,6 @@ fn metadata(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) -> Option<R
         }
     }
     // selector
-    if file.store == Store::Binary {
-        return Some(Rule::UnencryptedSuffix("_unencrypted".into()));
-    }
     if m.selectors.len() > 1 {
         let names: Vec<&str> = m.selectors.iter().map(|s| s.field()).collect();
         out.push(mf(
@@ -387,6 +389,10 @@ fn metadata(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) -> Option<R
             ),
         ));
         return None;
+    }
+    if file.store == Store::Binary {
+        // sops ignores selectors for the binary store: the single `data` value is always encrypted.
+        return Some(Rule::UnencryptedSuffix("_unencrypted".into()));
     }
     let selector = m.selector();
     match Rule::compile(&selector) {
@@ -517,8 +523,9 @@ fn keys(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) {
                     match k.created_at.as_deref() {
                         Some(t) if gotime::parse_rfc3339(t).is_some() => {}
                         Some(t) => out.push(kf(format!(
-                            "`created_at` `{}` of the `{field}` key is not RFC 3339: sops cannot load the file",
-                            sanitize(&t.chars().take(40).collect::<String>())
+                            "`created_at` `{}` of the `{field}` key {} is not RFC 3339: sops cannot load the file",
+                            sanitize(&t.chars().take(40).collect::<String>()),
+                            sanitize(&k.id)
                         ))),
                         None => out.push(kf(format!(
                             "the `{field}` key {} has no `created_at`: sops cannot load the file", sanitize(&k.id)
@@ -593,9 +600,18 @@ fn values(doc: &Document, file: &SopsFile, rule: &Rule, out: &mut Vec<Finding>) 
                         Scalar::Str(b) if b.is_empty() => {}
                         Scalar::Str(b) if enc::looks_encrypted(b) => {
                             let text = String::from_utf8_lossy(b);
+                            // Any type is fine here, `comment` too: sops writes a comment inside a
+                            // YAML sequence as an item `- ENC[...,type:comment]`.
                             if let Err(e) = enc::parse(&text) {
+                                // sops' regex is not anchored at the end: text after a well-formed
+                                // `ENC[...]` is ignored by sops, so it is only a warning.
+                                let only_trailing = text
+                                    .find(']')
+                                    .and_then(|i| text.get(..=i))
+                                    .is_some_and(|head| enc::parse(head).is_ok());
                                 push(at(
                                     finding(doc, "bad-enc", format!("`{key_path}`{doc_note}: malformed ENC[...] value: {e}"))
+                                        .severity(if only_trailing { Severity::Warning } else { Severity::Error })
                                         .key_path(key_path.clone())
                                         .hint("the ciphertext was edited or truncated: restore the value from git or set it again with `sops edit`"),
                                     pos,

@@ -1,13 +1,18 @@
 //! The checks. Each is pure: (document, context) -> findings. A check never opens files or repositories.
 
+pub mod config_schema;
 pub mod ensure_sops;
+pub mod ensure_sops_verify;
 pub mod naming;
+pub mod schema;
 pub mod secret_naming;
 
 use crate::context::Context;
 use crate::document::Document;
 use crate::finding::Finding;
 use crate::source::Candidate;
+
+pub mod plaintext_keys;
 
 /// A check the engine can run.
 pub trait Check: Sync + Send {
@@ -30,8 +35,10 @@ pub trait Check: Sync + Send {
 /// Every check this build has, by id.
 pub fn all() -> Vec<Box<dyn Check>> {
     vec![
+        Box::new(config_schema::ConfigSchema::new()),
         Box::new(ensure_sops::EnsureSops),
         Box::new(secret_naming::SecretNaming::new()),
+        Box::new(plaintext_keys::PlaintextKeys::new()),
     ]
 }
 

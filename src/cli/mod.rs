@@ -3,6 +3,7 @@
 pub mod git_modes;
 pub mod install;
 pub mod umbrella;
+pub mod verify;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -113,11 +114,23 @@ pub fn run_checks(
     paths: Vec<PathBuf>,
     common: &CommonArgs,
 ) -> ExitCode {
+    run_checks_adjusted(tool, checks, paths, common, |_| {})
+}
+
+/// [`run_checks`] with the loaded configuration adjusted by command-line flags first.
+pub fn run_checks_adjusted(
+    tool: &str,
+    checks: Vec<Box<dyn Check>>,
+    paths: Vec<PathBuf>,
+    common: &CommonArgs,
+    adjust: impl FnOnce(&mut config::Config),
+) -> ExitCode {
     common.apply_color();
-    let loaded = match common.load_config() {
+    let mut loaded = match common.load_config() {
         Ok(l) => l,
         Err(e) => return fail(tool, &e),
     };
+    adjust(&mut loaded.config);
     let paths = match paths_or_default(paths, &loaded) {
         Ok(p) => p,
         Err(e) => return fail(tool, &e),

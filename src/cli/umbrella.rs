@@ -34,6 +34,27 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Verify every SOPS file (default: secrets/): it decrypts in memory with an identity at hand and
+    /// its MAC matches. Fails when a file cannot be verified. Prints no secret.
+    Verify {
+        /// Files and directories to verify. Default: the project's secrets/ directory.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Record every current block-plaintext-keys finding in the baseline (fingerprints: rule + secret
+    /// hash, no line numbers), so that only new secrets fail from now on. Default: the project root.
+    Baseline {
+        /// Files and directories to scan. Default: the project root.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Write here instead of the configured `[block-plaintext-keys] baseline`.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Print the effective configuration (TOML) and where it came from.
     Config {
         #[command(flatten)]
@@ -89,6 +110,12 @@ pub fn main() -> ExitCode {
             run_checks("pforge-hooks", checks, paths, &common)
         }
         Command::Git(cmd) => super::git_modes::run(cmd),
+        Command::Verify { paths, common } => super::verify::verify_command(paths, &common),
+        Command::Baseline {
+            paths,
+            output,
+            common,
+        } => crate::checks::plaintext_keys::baseline_main(paths, output, &common),
         Command::Config { common } => {
             let loaded = match common.load_config() {
                 Ok(l) => l,

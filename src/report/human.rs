@@ -76,6 +76,8 @@ pub(super) fn render(
             "{tool}: {files} {noun} checked, no problem ({others} note{})",
             if others == 1 { "" } else { "s" }
         )?;
+    } else {
+        writeln!(err, "{tool}: {files} {noun} checked, no problem")?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //!
 //! See `../shared/docs/sops-format.md`; section numbers in comments (§N) refer to it.
 
+pub mod crypto;
 pub mod enc;
 pub mod gotime;
 pub mod metadata;

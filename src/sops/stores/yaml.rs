@@ -11,7 +11,7 @@
 //! Hostile input is bounded: at most [`MAX_NODES`] nodes after alias expansion and [`MAX_DEPTH`]
 //! levels of nesting; past either the file is malformed (a finding), never a hang or a blow-up.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use base64::Engine as _;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
@@ -423,7 +423,6 @@ enum Kind {
     Map {
         entries: Vec<Entry>,
         key: Option<(String, Pos)>,
-        keys: HashSet<String>,
     },
     Seq {
         items: Vec<Item>,
@@ -555,8 +554,23 @@ impl Builder {
                 Event::Scalar(value, style, anchor, tag) => {
                     self.flush_before(span.start.index());
                     self.count(1, pos)?;
-                    let scalar = resolve(&value, style, tag.as_deref())
-                        .map_err(|m| malformed(m, Some(pos)))?;
+                    // go-yaml's resolve table: only these first bytes can make a plain scalar
+                    // anything but a string.
+                    let plain_string = style == ScalarStyle::Plain
+                        && !value.is_empty()
+                        && !matches!(
+                            value.as_bytes().first(),
+                            Some(b'+' | b'-' | b'.' | b'0'..=b'9' | b'~')
+                                | Some(b'n' | b'N' | b't' | b'T' | b'f' | b'F')
+                                | Some(b'y' | b'Y' | b'o' | b'O' | b'<')
+                        );
+                    let scalar = if tag.is_none() && (style != ScalarStyle::Plain || plain_string) {
+                        // Strings: take the text without a copy.
+                        Scalar::Str(value.into_owned().into_bytes())
+                    } else {
+                        resolve(&value, style, tag.as_deref())
+                            .map_err(|m| malformed(m, Some(pos)))?
+                    };
                     let node = Node::Leaf(Leaf { value: scalar, pos });
                     if anchor > 0 {
                         self.anchors.insert(
@@ -620,7 +634,6 @@ impl Builder {
                         Kind::Map {
                             entries: Vec::new(),
                             key: None,
-                            keys: HashSet::new(),
                         }
                     } else {
                         Kind::Seq { items: Vec::new() }
@@ -658,10 +671,11 @@ impl Builder {
                         continue;
                     };
                     let node = match frame.kind {
-                        Kind::Map { entries, key, .. } => {
+                        Kind::Map { entries, key } => {
                             if key.is_some() {
                                 return Err(malformed("mapping key without a value", Some(pos)));
                             }
+                            check_duplicates(&entries)?;
                             Node::Map(entries)
                         }
                         Kind::Seq { items } => Node::Seq(items),
@@ -715,28 +729,46 @@ impl Builder {
         frame.height = frame.height.max(height + 1);
         match &mut frame.kind {
             Kind::Seq { items } => items.push(Item::Node(node)),
-            Kind::Map { entries, key, keys } => match key.take() {
+            Kind::Map { entries, key } => match key.take() {
                 Some((k, key_pos)) => entries.push(Entry::Pair {
                     key: k,
                     key_pos,
                     value: node,
                 }),
                 None => {
-                    let k = key_string(&node, pos)?;
-                    if !keys.insert(k.clone()) {
-                        return Err(malformed(
-                            format!(
-                                "duplicate key `{}` in one mapping (sops rejects the file)",
-                                crate::report::sanitize(&k)
-                            ),
-                            Some(pos),
-                        ));
-                    }
-                    *key = Some((k, pos));
+                    *key = Some((key_string(&node, pos)?, pos));
                 }
             },
         }
         Ok(())
+    }
+}
+
+/// Reject a mapping with a key twice (sops rejects the file). Sorting, not hashing: bounded time
+/// whatever the keys.
+fn check_duplicates(entries: &[Entry]) -> Result<(), SopsError> {
+    let mut keys: Vec<(&str, Pos)> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Pair { key, key_pos, .. } => Some((key.as_str(), *key_pos)),
+            Entry::Comment(_) => None,
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(b.0)
+            .then(a.1.line.cmp(&b.1.line))
+            .then(a.1.column.cmp(&b.1.column))
+    });
+    match keys.windows(2).find(|w| w[0].0 == w[1].0) {
+        Some(w) => Err(malformed(
+            format!(
+                "duplicate key `{}` in one mapping (first at line {}): sops rejects the file",
+                crate::report::sanitize(w[1].0),
+                w[0].1.line
+            ),
+            Some(w[1].1),
+        )),
+        None => Ok(()),
     }
 }
 
