@@ -271,3 +271,22 @@ fn scan_git_history_names_the_commit() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(json.to_string().contains(&leak), "{json}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_under_secrets_is_rejected() {
+    let sb = Sandbox::new();
+    let (repo, _server) = world(&sb);
+    write(&repo, "plain.yaml", &clear());
+    std::fs::create_dir_all(repo.join("secrets")).expect("mkdir");
+    std::os::unix::fs::symlink("../plain.yaml", repo.join(LEAK_PATH)).expect("symlink");
+    sb.git(&repo, &["add", "."]);
+    let out = sb.git_out(&repo, &["commit", "-qm", "link"]);
+    let text = all_output(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains(&format!("{LEAK_PATH}:1:1: ensure-sops/")),
+        "{text}"
+    );
+    assert!(!text.contains(CLEAR_VALUE), "{text}");
+}

@@ -246,7 +246,7 @@ where
             say(
                 gitlab,
                 &format!(
-                    "{TOOL}: error: the time budget of {seconds} s ran out {progress} ({} blobs checked): \
+                    "{TOOL}: error: the time budget of {seconds} s ran out {progress} ({} blobs seen): \
                      the push is rejected because it could not be checked in full (fail closed). \
                      Push fewer commits at a time, or raise --budget / [git] budget if the server's hook timeout allows.",
                     feed.distinct()
