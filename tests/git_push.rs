@@ -298,3 +298,29 @@ fn framework_pre_push_stage_uses_pre_commit_variables() {
         3
     );
 }
+
+#[test]
+fn pushed_submodules_are_skipped_symlinks_and_mode_changes_checked() {
+    let w = World::new("server.git");
+    let c1 = w.commit(&[("dir/a.sh", "echo a\n")], "c1");
+    w.push(&["origin", "main"]);
+    w.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{c1},vendor/sub"),
+    ]);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("../dir/a.sh", w.client.join("dir/link")).expect("symlink");
+    #[cfg(unix)]
+    w.git(&["add", "dir/link"]);
+    w.git(&["update-index", "--chmod=+x", "dir/a.sh"]);
+    w.git(&["commit", "-qm", "sub, link, chmod"]);
+    let c2 = w.git(&["rev-parse", "HEAD"]);
+    let mut want = vec![w.e(&c2, "echo a\n", "dir/a.sh")];
+    if cfg!(unix) {
+        want.push(w.e(&c2, "../dir/a.sh", "dir/link"));
+    }
+    // dir/a.sh keeps its blob but changes mode: git records a change, so it is checked again.
+    assert_eq!(w.push(&["origin", "main"]), set(want));
+}

@@ -523,8 +523,9 @@ fn keys(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) {
                     match k.created_at.as_deref() {
                         Some(t) if gotime::parse_rfc3339(t).is_some() => {}
                         Some(t) => out.push(kf(format!(
-                            "`created_at` `{}` of the `{field}` key is not RFC 3339: sops cannot load the file",
-                            sanitize(&t.chars().take(40).collect::<String>())
+                            "`created_at` `{}` of the `{field}` key {} is not RFC 3339: sops cannot load the file",
+                            sanitize(&t.chars().take(40).collect::<String>()),
+                            sanitize(&k.id)
                         ))),
                         None => out.push(kf(format!(
                             "the `{field}` key {} has no `created_at`: sops cannot load the file", sanitize(&k.id)
@@ -602,8 +603,15 @@ fn values(doc: &Document, file: &SopsFile, rule: &Rule, out: &mut Vec<Finding>) 
                             // Any type is fine here, `comment` too: sops writes a comment inside a
                             // YAML sequence as an item `- ENC[...,type:comment]`.
                             if let Err(e) = enc::parse(&text) {
+                                // sops' regex is not anchored at the end: text after a well-formed
+                                // `ENC[...]` is ignored by sops, so it is only a warning.
+                                let only_trailing = text
+                                    .find(']')
+                                    .and_then(|i| text.get(..=i))
+                                    .is_some_and(|head| enc::parse(head).is_ok());
                                 push(at(
                                     finding(doc, "bad-enc", format!("`{key_path}`{doc_note}: malformed ENC[...] value: {e}"))
+                                        .severity(if only_trailing { Severity::Warning } else { Severity::Error })
                                         .key_path(key_path.clone())
                                         .hint("the ciphertext was edited or truncated: restore the value from git or set it again with `sops edit`"),
                                     pos,

@@ -12,6 +12,8 @@ use crate::document::Document;
 use crate::finding::Finding;
 use crate::source::Candidate;
 
+pub mod plaintext_keys;
+
 /// A check the engine can run.
 pub trait Check: Sync + Send {
     /// The check id, also the binary name (`ensure-sops`, ...).
@@ -36,6 +38,7 @@ pub fn all() -> Vec<Box<dyn Check>> {
         Box::new(config_schema::ConfigSchema::new()),
         Box::new(ensure_sops::EnsureSops),
         Box::new(secret_naming::SecretNaming::new()),
+        Box::new(plaintext_keys::PlaintextKeys::new()),
     ]
 }
 

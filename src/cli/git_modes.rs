@@ -258,7 +258,12 @@ where
     }
     let outcome = match feed.finish() {
         Ok(o) => o,
-        Err(e) => return fail_gl(gitlab, &format!("{e:?}")),
+        Err(crate::source::git::feed::Stop::Io(e)) => {
+            return fail_gl(gitlab, &format!("cannot write the listing: {e}"));
+        }
+        Err(crate::source::git::feed::Stop::Budget) => {
+            return fail_gl(gitlab, "the time budget ran out (fail closed)");
+        }
     };
     if args.list_blobs {
         return ExitCode::SUCCESS;

@@ -43,6 +43,18 @@ enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Record every current block-plaintext-keys finding in the baseline (fingerprints: rule + secret
+    /// hash, no line numbers), so that only new secrets fail from now on. Default: the project root.
+    Baseline {
+        /// Files and directories to scan. Default: the project root.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Write here instead of the configured `[block-plaintext-keys] baseline`.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Print the effective configuration (TOML) and where it came from.
     Config {
         #[command(flatten)]
@@ -99,6 +111,11 @@ pub fn main() -> ExitCode {
         }
         Command::Git(cmd) => super::git_modes::run(cmd),
         Command::Verify { paths, common } => super::verify::verify_command(paths, &common),
+        Command::Baseline {
+            paths,
+            output,
+            common,
+        } => crate::checks::plaintext_keys::baseline_main(paths, output, &common),
         Command::Config { common } => {
             let loaded = match common.load_config() {
                 Ok(l) => l,

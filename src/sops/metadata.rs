@@ -432,3 +432,53 @@ impl Metadata {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(yaml: &str) -> Metadata {
+        let docs = crate::sops::stores::yaml::parse(yaml.as_bytes()).unwrap();
+        let (node, pos) = docs[0]
+            .iter()
+            .find_map(|e| match e {
+                Entry::Pair {
+                    key,
+                    key_pos,
+                    value,
+                } if key == "sops" => Some((value.clone(), *key_pos)),
+                _ => None,
+            })
+            .unwrap();
+        Metadata::from_node(&node, pos)
+    }
+
+    #[test]
+    fn reads_every_key_kind_and_the_group_rule() {
+        let m = meta(
+            "sops:\n  kms:\n    - arn: arn:aws:kms:x\n      created_at: '2019-01-01T00:00:00Z'\n      enc: AAA\n      context: {a: b}\n  pgp:\n    - fp: FP\n      created_at: 2019-01-01T00:00:00Z\n      enc: BBB\n  gcp_kms: null\n  azure_kv: []\n  key_groups:\n    - age:\n        - recipient: age1x\n          enc: CCC\n  lastmodified: 2026-11-27T20:56:06+00:00\n  shamir_threshold: '2'\n  mac_only_encrypted: true\n  encrypted_regex: ^a$\n  unencrypted_suffix: ''\n  attention: legacy\n  surprise: 1\n",
+        );
+        assert!(m.problems.is_empty(), "{:?}", m.problems);
+        assert_eq!(m.key_groups.len(), 1, "top-level lists win over key_groups");
+        let kinds: Vec<KeyKind> = m.key_groups[0].keys.iter().map(|k| k.kind).collect();
+        assert_eq!(kinds, [KeyKind::Kms, KeyKind::Pgp]);
+        assert_eq!(m.key_groups[0].keys[1].id, "FP");
+        assert_eq!(
+            m.key_groups[0].keys[1].created_at.as_deref(),
+            Some("2019-01-01T00:00:00Z")
+        );
+        assert_eq!(m.lastmodified.as_deref(), Some("2026-11-27T20:56:06Z"));
+        assert_eq!(m.shamir_threshold, Some(2));
+        assert!(m.mac_only_encrypted);
+        assert_eq!(m.selectors, [Selector::EncryptedRegex("^a$".into())]);
+        assert_eq!(m.unknown_fields.len(), 1);
+        let g = meta(
+            "sops:\n  key_groups:\n    - age:\n        - {recipient: a, enc: x}\n    - age:\n        - {recipient: b, enc: y}\n",
+        );
+        assert_eq!(g.key_groups.len(), 2);
+        let bad = meta("sops:\n  age: notalist\n  lastmodified: [1]\n");
+        assert_eq!(bad.problems.len(), 2, "{:?}", bad.problems);
+        let not_map = meta("sops: oops\n");
+        assert_eq!(not_map.problems.len(), 1);
+    }
+}

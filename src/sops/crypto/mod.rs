@@ -16,4 +16,4 @@ pub mod verify;
 mod testutil;
 
 pub use identities::Identities;
-pub use verify::{Verdict, verify};
+pub use verify::{Plaintext, Verdict, verify, verify_with};

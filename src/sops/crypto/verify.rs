@@ -91,8 +91,35 @@ impl Verdict {
     }
 }
 
+/// One decrypted value, lent to a [`verify_with`] callback: its key path, its `type:` and its
+/// canonical plaintext bytes (§6.3). The bytes are wiped right after the callback returns; a caller
+/// must not copy them anywhere it prints or logs.
+pub struct Plaintext<'a> {
+    /// The mapping keys from the document root (list indices are not part of sops paths).
+    pub path: &'a [&'a str],
+    /// Index of the YAML document.
+    pub branch: usize,
+    /// Where the value is.
+    pub pos: Pos,
+    /// The value's `type:`.
+    pub kind: enc::EncType,
+    /// The plaintext as sops hashes it (`int`/`float`/`bool`/`time` canonicalised).
+    pub bytes: &'a [u8],
+}
+
 /// Verify `file` with the identities at hand.
 pub fn verify(file: &SopsFile, ids: &Identities) -> Verdict {
+    verify_with(file, ids, &mut |_| {})
+}
+
+/// [`verify`], lending every decrypted value to `on_value` as it is decrypted (for checks that look at
+/// the values in memory, such as a config schema). Trust what it saw only if the verdict is
+/// [`Verdict::Verified`].
+pub fn verify_with(
+    file: &SopsFile,
+    ids: &Identities,
+    on_value: &mut dyn FnMut(&Plaintext<'_>),
+) -> Verdict {
     let meta = &file.metadata;
     let malformed = |message: String| Verdict::Malformed {
         message,
@@ -217,7 +244,16 @@ pub fn verify(file: &SopsFile, ids: &Identities) -> Verdict {
             return;
         }
         match mac::decrypted_bytes(value.kind, plain) {
-            Ok(bytes) => mac.update(&bytes),
+            Ok(bytes) => {
+                mac.update(&bytes);
+                on_value(&Plaintext {
+                    path: v.path,
+                    branch: v.branch,
+                    pos: leaf.pos,
+                    kind: value.kind,
+                    bytes: &bytes,
+                });
+            }
             Err(e) => {
                 failed = Some(bad(format!(
                     "the value decrypts, but not to a valid `{}`",
@@ -451,6 +487,28 @@ mod tests {
             let v = verify(&parse(&format!("tamper/{name}.yaml")), &both);
             assert_eq!(v.sops_exit_code(), Some(*want), "{name}: {v:?}");
         }
+    }
+
+    #[test]
+    fn decrypted_values_are_lent_in_document_order() {
+        let mut seen = Vec::new();
+        let v = verify_with(&file("own/enc/secrets.json"), &ids(&[KEY1]), &mut |p| {
+            seen.push((p.path.join("."), p.kind, p.bytes.to_vec()));
+        });
+        assert!(matches!(v, Verdict::Verified { .. }), "{v:?}");
+        assert_eq!(
+            seen[0],
+            (
+                "string".into(),
+                enc::EncType::Str,
+                b"LEAKCANARY-json-string".to_vec()
+            )
+        );
+        assert_eq!(seen[1], ("int".into(), enc::EncType::Float, b"42".to_vec()));
+        assert!(
+            seen.iter()
+                .all(|(p, _, _)| !p.starts_with("clear_unencrypted"))
+        );
     }
 
     #[test]

@@ -2,9 +2,7 @@
 
 use std::collections::HashSet;
 
-use git2::{
-    Commit, Delta, DiffOptions, Oid, Repository, Revwalk, Sort, Tree, TreeWalkMode, TreeWalkResult,
-};
+use git2::{Commit, Oid, Repository, Revwalk, Sort, Tree, TreeWalkMode, TreeWalkResult};
 
 use super::feed::{Feed, Stop};
 use super::{Selected, is_checked_mode, path_string};
@@ -28,32 +26,70 @@ fn git_err(context: &str, e: &git2::Error) -> Halt {
 }
 
 /// The blobs (checked modes only) on the new side of the diff `old -> new`: added, modified,
-/// renamed, copied, type-changed and conflicted entries. Deletions bring nothing to check.
+/// renamed (as an addition), and type-changed entries. Deletions bring nothing to check.
+///
+/// A direct tree comparison (subtrees with equal ids are skipped, entries looked up by name in the
+/// sorted old tree): several times cheaper than a full libgit2 diff, which matters for the
+/// thousands of commits a pre-receive may walk.
 pub fn changed(
     repo: &Repository,
     old: Option<&Tree<'_>>,
     new: &Tree<'_>,
 ) -> Result<Vec<(Vec<u8>, Oid)>, git2::Error> {
-    let mut opts = DiffOptions::new();
-    opts.include_typechange(true).skip_binary_check(true);
-    let diff = repo.diff_tree_to_tree(old, Some(new), Some(&mut opts))?;
     let mut out = Vec::new();
-    for delta in diff.deltas() {
-        if matches!(
-            delta.status(),
-            Delta::Deleted | Delta::Unmodified | Delta::Ignored
-        ) {
+    let mut prefix = Vec::new();
+    diff_into(repo, old, new, &mut prefix, &mut out, 0)?;
+    Ok(out)
+}
+
+const TREE_MODE: i32 = 0o040000;
+/// Deeper trees than this are refused (a hostile push cannot recurse without bound).
+const MAX_DEPTH: usize = 4096;
+
+fn diff_into(
+    repo: &Repository,
+    old: Option<&Tree<'_>>,
+    new: &Tree<'_>,
+    prefix: &mut Vec<u8>,
+    out: &mut Vec<(Vec<u8>, Oid)>,
+    depth: usize,
+) -> Result<(), git2::Error> {
+    if depth > MAX_DEPTH {
+        return Err(git2::Error::from_str("tree nesting too deep"));
+    }
+    if old.is_some_and(|o| o.id() == new.id()) {
+        return Ok(());
+    }
+    for entry in new.iter() {
+        let name = entry.name_bytes();
+        let mode = entry.filemode();
+        let id = entry.id();
+        let before = old.and_then(|o| o.get_name_bytes(name));
+        if before
+            .as_ref()
+            .is_some_and(|b| b.id() == id && b.filemode() == mode)
+        {
             continue;
         }
-        let file = delta.new_file();
-        if !is_checked_mode(file.mode()) || file.id().is_zero() {
-            continue;
-        }
-        if let Some(path) = file.path_bytes() {
-            out.push((path.to_vec(), file.id()));
+        if mode == TREE_MODE {
+            let sub = repo.find_tree(id)?;
+            let old_sub = match before {
+                Some(b) if b.filemode() == TREE_MODE => Some(repo.find_tree(b.id())?),
+                _ => None,
+            };
+            let len = prefix.len();
+            prefix.extend_from_slice(name);
+            prefix.push(b'/');
+            let res = diff_into(repo, old_sub.as_ref(), &sub, prefix, out, depth + 1);
+            prefix.truncate(len);
+            res?;
+        } else if filemode(mode).is_some_and(is_checked_mode) && !id.is_zero() {
+            let mut path = prefix.clone();
+            path.extend_from_slice(name);
+            out.push((path, id));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The blobs a commit introduces: its diff against the first parent (the empty tree for a root
@@ -210,17 +246,9 @@ pub enum Target<'r> {
 
 /// Peel a pushed object id through annotated tags.
 pub fn peel<'r>(repo: &'r Repository, oid: Oid) -> Result<Target<'r>, git2::Error> {
-    let obj = repo.find_object(oid, None)?;
-    let obj = match obj.kind() {
-        Some(git2::ObjectType::Tag) => obj.peel(git2::ObjectType::Any)?,
-        _ => obj,
-    };
-    let mut obj = obj;
-    // Nested tags: peel until a non-tag.
-    for _ in 0..64 {
-        if obj.kind() != Some(git2::ObjectType::Tag) {
-            break;
-        }
+    let mut obj = repo.find_object(oid, None)?;
+    if obj.kind() == Some(git2::ObjectType::Tag) {
+        // `Any` peels a tag (and tags of tags) until the target is no longer a tag.
         obj = obj.peel(git2::ObjectType::Any)?;
     }
     match obj.kind() {
