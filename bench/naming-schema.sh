@@ -28,5 +28,13 @@ hyperfine --warmup 3 --runs 20 -N \
   --command-name "check-secret-naming ($n files)" "$bin/check-secret-naming --format json" \
   --command-name "validate-config-schema ($n files)" "$bin/validate-config-schema --format json" \
   --command-name "sops filestatus (1 file)" "sops filestatus secrets/config.pforge-pr-1.yaml" \
-  -i --export-markdown "$tmp/result.md"
-cat "$tmp/result.md"
+  -i --export-json "$tmp/result.json" >/dev/null
+python3 - "$tmp/result.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+base = r[0]["median"]
+print("| command | median ms | min ms | ratio to first |")
+print("|---|---:|---:|---:|")
+for x in r:
+    print(f"| {x['command']} | {x['median']*1000:.1f} | {x['min']*1000:.1f} | {x['median']/base:.2f} |")
+PY

@@ -199,7 +199,15 @@ fn server_rejects_every_kind_of_leaking_push_and_accepts_clean_ones() {
     commit(
         &sb,
         &client,
-        &[("secrets/config.pforge-pr-9.yaml", &encrypted())],
+        // Another demo file under its own name (validate-config-schema checks app_name against it).
+        &[(
+            "secrets/config.pforge-local-octocat.yaml",
+            &std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("secrets/config.pforge-local-octocat.yaml"),
+            )
+            .expect("demo secret"),
+        )],
         "encrypted copy",
     );
     let out = sb.git_out(
