@@ -4,7 +4,7 @@
 #
 #   bash bench/ensure-sops.sh            # needs: sops, hyperfine (Debian), pip install pre-commit-hook-ensure-sops
 #
-# Whole-process wall time, interleaved runs (hyperfine alternates commands per round when given
+# sops needs several minutes to encrypt the 50 MB file. Whole-process wall time, interleaved runs (hyperfine alternates commands per round when given
 # several), medians reported. Results go to bench/work/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +36,7 @@ files=("$work"/commit/*.yaml)
 "$bin" "${files[@]}"   # must pass
 python3 -m pre_commit_hook_ensure_sops "${files[@]}"   # must pass
 
-hyperfine --warmup 3 --runs 40 --export-json "$work/commit.json" \
+hyperfine -N --warmup 3 --runs 40 --export-json "$work/commit.json" \
   -n pforge-ensure-sops "$bin ${files[*]}" \
   -n pre-commit-hook-ensure-sops "python3 -m pre_commit_hook_ensure_sops ${files[*]}"
 python3 - "$work/commit.json" <<'PY'
@@ -58,6 +58,6 @@ with open(sys.argv[1], "w") as f:
 PY
 sops --config /dev/null --encrypt --age "$recipient" --in-place "$work/big.yaml"
 ls -l "$work/big.yaml" | awk '{printf "big file: %.1f MB\n", $5/1048576}'
-hyperfine --warmup 1 --runs 5 --export-json "$work/big.json" -n ensure-sops-50MB "$bin $work/big.yaml"
+hyperfine -N --warmup 1 --runs 5 --export-json "$work/big.json" -n ensure-sops-50MB "$bin $work/big.yaml"
 /usr/bin/time -v "$bin" "$work/big.yaml" 2> "$work/big.time" >/dev/null || true
 grep -E 'Maximum resident|Elapsed' "$work/big.time"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # pre-receive speed: how long `pforge-hooks pre-receive` takes on a server for
-#   (a) a 10-commit push on top of this project's history (10 SOPS files added, sources edited),
+#   (a) a 10-commit push on top of this project's history (10 new sops-encrypted deployment configs,
+#       sources edited),
 #   (b) the whole history of a real public repository (sharkdp/fd: its default branch, 2005 commits)
 #       pushed into an empty repository,
 #   (c) a synthetic 1000-commit push on top of this project (a SOPS file and a source edit per commit).
 #
-#   bash bench/git-hooks.sh                # needs: git, hyperfine, python3; RUNS=10 by default
+#   bash bench/git-hooks.sh                # needs: git, hyperfine, python3, sops, openssl; RUNS=10
 #   FD_MIRROR=/path/to/fd.git bash bench/git-hooks.sh
 #
 # Method: the pushed objects are copied into the bare server repository without any ref pointing at
@@ -49,7 +50,18 @@ sops_files=("$root"/secrets/config.*.yaml)
 git init -q --bare "$work/a.git"
 git -C "$work/client" push -q "$work/a.git" main:refs/heads/main
 for i in $(seq 1 10); do
-  cp "${sops_files[$((i % ${#sops_files[@]}))]}" "$work/client/secrets/config.pforge-pr-$((1000 + i)).yaml"
+  # A fresh deployment config per commit, encrypted by the real sops to the demo public test key.
+  dep=pforge-pr-$((1000 + i))
+  { echo "fastapi:"
+    echo "    PANGEO_FORGE_API_KEY: $(openssl rand -hex 16)"
+    echo "github_app:"
+    echo "    app_name: $dep"
+    echo "    id: $((100000 + i))"
+    echo "    private_key: |"
+    openssl genrsa -traditional 2048 2>/dev/null | sed 's/^/        /'
+    echo "    webhook_secret: $(openssl rand -hex 20)"
+  } > "$work/client/secrets/config.$dep.yaml"
+  (cd "$work/client" && sops --encrypt --in-place "secrets/config.$dep.yaml")
   echo "// bench edit $i" >> "$work/client/src/lib.rs"
   git -C "$work/client" add -A && git -C "$work/client" commit -qm "bench $i"
 done

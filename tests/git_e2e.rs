@@ -196,19 +196,14 @@ fn server_rejects_every_kind_of_leaking_push_and_accepts_clean_ones() {
     // Force push that replaces the leak with the encrypted file: accepted.
     sb.git(&client, &["checkout", "-q", "bad-branch"]);
     sb.git(&client, &["reset", "-q", "--hard", "main"]);
+    let octocat =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("secrets/config.pforge-local-octocat.yaml");
+    let octocat = std::fs::read_to_string(octocat).expect("demo secret");
     commit(
         &sb,
         &client,
-        // Another demo file under its own name (validate-config-schema checks app_name against it).
-        &[(
-            "secrets/config.pforge-local-octocat.yaml",
-            &std::fs::read_to_string(
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("secrets/config.pforge-local-octocat.yaml"),
-            )
-            .expect("demo secret"),
-        )],
-        "encrypted copy",
+        &[("secrets/config.pforge-local-octocat.yaml", &octocat)],
+        "another deployment, encrypted",
     );
     let out = sb.git_out(
         &client,
