@@ -91,6 +91,29 @@ pub enum Selector {
 }
 
 impl Selector {
+    /// Every selector field name, as metadata and `.sops.yaml` creation rules spell them.
+    pub const FIELDS: [&'static str; 6] = [
+        "unencrypted_suffix",
+        "encrypted_suffix",
+        "unencrypted_regex",
+        "encrypted_regex",
+        "unencrypted_comment_regex",
+        "encrypted_comment_regex",
+    ];
+
+    /// The selector a field name stands for, holding `value`; `None` for any other field.
+    pub fn from_field(field: &str, value: String) -> Option<Selector> {
+        Some(match field {
+            "unencrypted_suffix" => Selector::UnencryptedSuffix(value),
+            "encrypted_suffix" => Selector::EncryptedSuffix(value),
+            "unencrypted_regex" => Selector::UnencryptedRegex(value),
+            "encrypted_regex" => Selector::EncryptedRegex(value),
+            "unencrypted_comment_regex" => Selector::UnencryptedCommentRegex(value),
+            "encrypted_comment_regex" => Selector::EncryptedCommentRegex(value),
+            _ => return None,
+        })
+    }
+
     /// The metadata field name of the selector.
     pub fn field(&self) -> &'static str {
         match self {
@@ -294,22 +317,14 @@ impl Metadata {
                         }
                     }
                 }
-                "unencrypted_suffix"
-                | "encrypted_suffix"
-                | "unencrypted_regex"
-                | "encrypted_regex"
-                | "unencrypted_comment_regex"
-                | "encrypted_comment_regex" => {
+                k if Selector::FIELDS.contains(&k) => {
                     // sops counts a selector as set when it is a non-empty string.
-                    if let Some(t) = m.text(key, value, key_pos).filter(|t| !t.is_empty()) {
-                        m.selectors.push(match key {
-                            "unencrypted_suffix" => Selector::UnencryptedSuffix(t),
-                            "encrypted_suffix" => Selector::EncryptedSuffix(t),
-                            "unencrypted_regex" => Selector::UnencryptedRegex(t),
-                            "encrypted_regex" => Selector::EncryptedRegex(t),
-                            "unencrypted_comment_regex" => Selector::UnencryptedCommentRegex(t),
-                            _ => Selector::EncryptedCommentRegex(t),
-                        });
+                    if let Some(sel) = m
+                        .text(key, value, key_pos)
+                        .filter(|t| !t.is_empty())
+                        .and_then(|t| Selector::from_field(key, t))
+                    {
+                        m.selectors.push(sel);
                     }
                 }
                 _ => {

@@ -294,14 +294,7 @@ fn rule(entries: &[Entry], index: usize) -> Result<CreationRule, String> {
         None => None,
     };
     let mut selectors = Vec::new();
-    for field in [
-        "unencrypted_suffix",
-        "encrypted_suffix",
-        "unencrypted_regex",
-        "encrypted_regex",
-        "unencrypted_comment_regex",
-        "encrypted_comment_regex",
-    ] {
+    for field in Selector::FIELDS {
         if let Some(t) = get(entries, field)
             .map(|n| text(n, field))
             .transpose()?
@@ -311,14 +304,7 @@ fn rule(entries: &[Entry], index: usize) -> Result<CreationRule, String> {
             if field.ends_with("_regex") {
                 Regex::new(&t).map_err(|e| format!("`{field}` does not compile: {e}"))?;
             }
-            selectors.push(match field {
-                "unencrypted_suffix" => Selector::UnencryptedSuffix(t),
-                "encrypted_suffix" => Selector::EncryptedSuffix(t),
-                "unencrypted_regex" => Selector::UnencryptedRegex(t),
-                "encrypted_regex" => Selector::EncryptedRegex(t),
-                "unencrypted_comment_regex" => Selector::UnencryptedCommentRegex(t),
-                _ => Selector::EncryptedCommentRegex(t),
-            });
+            selectors.extend(Selector::from_field(field, t));
         }
     }
     if selectors.len() > 1 {
