@@ -580,10 +580,11 @@ fn keys(doc: &Document, file: &SopsFile, out: &mut Vec<Finding>) {
             ),
             _ => {}
         }
-    } else if let Some(t) = m.shamir_threshold {
-        if t > 1 && file.store != Store::Binary {
-            // One group: sops ignores the threshold. Nothing to report.
-        }
+    } else if let Some(t) = m.shamir_threshold
+        && t > 1
+        && file.store != Store::Binary
+    {
+        // One group: sops ignores the threshold. Nothing to report.
     }
 }
 
@@ -692,15 +693,16 @@ fn values(doc: &Document, file: &SopsFile, rule: &Rule, out: &mut Vec<Finding>) 
                 }
             }
             VisitKind::Comment(c) => {
-                if v.encrypted && c.text.starts_with("ENC[") {
-                    if let Err(e) = enc::parse(&c.text) {
-                        push(at(
+                if v.encrypted
+                    && c.text.starts_with("ENC[")
+                    && let Err(e) = enc::parse(&c.text)
+                {
+                    push(at(
                             finding(doc, "bad-enc", format!("an encrypted comment under `{key_path}`{doc_note} is malformed: {e} (sops keeps it as it is)"))
                                 .severity(Severity::Warning)
                                 .hint("delete the comment or restore it from git"),
                             c.pos,
                         ));
-                    }
                 }
             }
         }

@@ -129,11 +129,11 @@ impl Stats {
 
     fn push(&mut self, b: u8) {
         self.material.push(b);
-        if let Some(s) = self.seen.get_mut(usize::from(b)) {
-            if !*s {
-                *s = true;
-                self.distinct += 1;
-            }
+        if let Some(s) = self.seen.get_mut(usize::from(b))
+            && !*s
+        {
+            *s = true;
+            self.distinct += 1;
         }
     }
 

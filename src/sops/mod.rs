@@ -218,16 +218,15 @@ fn take_sops(entries: &[Entry]) -> Result<Option<(Node, Pos)>, SopsError> {
             key_pos,
             value,
         } = e
+            && key == "sops"
         {
-            if key == "sops" {
-                if found.is_some() {
-                    return Err(SopsError::Malformed {
-                        message: "two `sops` entries (sops: Found duplicate sops entry)".into(),
-                        pos: Some(*key_pos),
-                    });
-                }
-                found = Some((value.clone(), *key_pos));
+            if found.is_some() {
+                return Err(SopsError::Malformed {
+                    message: "two `sops` entries (sops: Found duplicate sops entry)".into(),
+                    pos: Some(*key_pos),
+                });
             }
+            found = Some((value.clone(), *key_pos));
         }
     }
     Ok(found)

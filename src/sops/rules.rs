@@ -219,12 +219,12 @@ fn key_list(node: &Node, field: &str) -> Result<Vec<String>, String> {
         Node::Seq(items) => {
             let mut out = Vec::new();
             for i in items {
-                if let Item::Node(n) = i {
-                    if let Some(t) = text(n, field)? {
-                        let t = t.trim().to_string();
-                        if !t.is_empty() {
-                            out.push(t);
-                        }
+                if let Item::Node(n) = i
+                    && let Some(t) = text(n, field)?
+                {
+                    let t = t.trim().to_string();
+                    if !t.is_empty() {
+                        out.push(t);
                     }
                 }
             }
@@ -373,10 +373,10 @@ fn group_keys(entries: &[Entry], group: &mut RuleGroup, depth: usize) -> Result<
 fn field_of(m: &[Entry], fields: &[&str]) -> Result<String, String> {
     let mut parts = Vec::new();
     for f in fields {
-        if let Some(n) = get(m, f) {
-            if let Some(t) = text(n, f)? {
-                parts.push(t);
-            }
+        if let Some(n) = get(m, f)
+            && let Some(t) = text(n, f)?
+        {
+            parts.push(t);
         }
     }
     Ok(parts.join("/"))

@@ -290,10 +290,8 @@ impl<'a> Parser<'a> {
             .get(start..self.i)
             .and_then(|s| std::str::from_utf8(s).ok())
             .unwrap_or_default();
-        if integer {
-            if let Ok(n) = text.parse::<i64>() {
-                return Ok(Scalar::Int(n));
-            }
+        if integer && let Ok(n) = text.parse::<i64>() {
+            return Ok(Scalar::Int(n));
         }
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Scalar::Float(f)),
@@ -370,13 +368,13 @@ impl<'a> Parser<'a> {
         if (0xD800..0xE000).contains(&r) {
             // Go: a surrogate combines with a directly following `\uXXXX` low surrogate, else U+FFFD.
             ch = None;
-            if r < 0xDC00 && self.b.get(self.i..self.i + 2) == Some(b"\\u") {
-                if let Some(r2) = self.hex4(self.i + 2) {
-                    if (0xDC00..0xE000).contains(&r2) {
-                        ch = char::from_u32(0x10000 + ((r - 0xD800) << 10) + (r2 - 0xDC00));
-                        self.i += 6;
-                    }
-                }
+            if r < 0xDC00
+                && self.b.get(self.i..self.i + 2) == Some(b"\\u")
+                && let Some(r2) = self.hex4(self.i + 2)
+                && (0xDC00..0xE000).contains(&r2)
+            {
+                ch = char::from_u32(0x10000 + ((r - 0xD800) << 10) + (r2 - 0xDC00));
+                self.i += 6;
             }
         }
         let ch = ch.unwrap_or('\u{FFFD}');

@@ -392,19 +392,19 @@ fn resolve_untagged(value: &str, tag: &str) -> Scalar {
     match value.as_bytes().first() {
         Some(b'.') => go_float(value).map_or_else(s, Scalar::Float),
         Some(b'+' | b'-' | b'0'..=b'9') => {
-            if tag.is_empty() || tag == "!!timestamp" {
-                if let Some(t) = gotime::parse_yaml_timestamp(value) {
-                    return Scalar::Time(t.rfc3339_nano());
-                }
+            if (tag.is_empty() || tag == "!!timestamp")
+                && let Some(t) = gotime::parse_yaml_timestamp(value)
+            {
+                return Scalar::Time(t.rfc3339_nano());
             }
             let plain = value.replace('_', "");
             if let Some(i) = go_int(&plain) {
                 return i;
             }
-            if yaml_style_float(&plain) {
-                if let Some(f) = go_float(&plain) {
-                    return Scalar::Float(f);
-                }
+            if yaml_style_float(&plain)
+                && let Some(f) = go_float(&plain)
+            {
+                return Scalar::Float(f);
             }
             s()
         }

@@ -69,14 +69,15 @@ pub fn at_paths(index: &Index, paths: &[String]) -> Vec<Selected> {
     for path in paths {
         let p = path.strip_prefix("./").unwrap_or(path);
         for stage in 0..=3 {
-            if let Some(entry) = index.get_path(std::path::Path::new(p), stage) {
-                if is_checked_raw_mode(entry.mode) && !entry.id.is_zero() {
-                    out.push(Selected {
-                        path: path_string(&entry.path),
-                        oid: entry.id,
-                        commit: None,
-                    });
-                }
+            if let Some(entry) = index.get_path(std::path::Path::new(p), stage)
+                && is_checked_raw_mode(entry.mode)
+                && !entry.id.is_zero()
+            {
+                out.push(Selected {
+                    path: path_string(&entry.path),
+                    oid: entry.id,
+                    commit: None,
+                });
             }
         }
     }

@@ -73,10 +73,10 @@ pub fn from_framework_env() -> Option<PushUpdate> {
 
 /// Resolve an object name or revision given by git.
 fn resolve(repo: &Repository, rev: &str) -> Result<Oid, String> {
-    if let Ok(oid) = Oid::from_str(rev) {
-        if rev.len() >= 40 {
-            return Ok(oid);
-        }
+    if let Ok(oid) = Oid::from_str(rev)
+        && rev.len() >= 40
+    {
+        return Ok(oid);
     }
     repo.revparse_single(rev)
         .map(|o| o.id())
@@ -106,12 +106,12 @@ pub fn plan<'r>(
         if !is_zero_hex(&u.remote) {
             // The remote's old value is already there; it may be unknown here (a force push over
             // commits never fetched), then there is nothing to hide.
-            if let Ok(old) = Oid::from_str(&u.remote) {
-                if let Ok(c) = repo.find_commit(old) {
-                    plan.walk
-                        .hide(c.id())
-                        .map_err(|e| format!("cannot hide {old}: {}", e.message()))?;
-                }
+            if let Ok(old) = Oid::from_str(&u.remote)
+                && let Ok(c) = repo.find_commit(old)
+            {
+                plan.walk
+                    .hide(c.id())
+                    .map_err(|e| format!("cannot hide {old}: {}", e.message()))?;
             }
         }
         let name = if u.remote_ref.is_empty() {

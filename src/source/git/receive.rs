@@ -59,14 +59,13 @@ pub fn plan<'r>(repo: &'r Repository, updates: &[RefUpdate]) -> Result<Plan<'r>,
         }
         let new = Oid::from_str(&u.new)
             .map_err(|e| format!("{}: bad object name {}: {}", u.refname, u.new, e.message()))?;
-        if !is_zero_hex(&u.old) {
-            if let Ok(old) = Oid::from_str(&u.old) {
-                if let Ok(c) = repo.find_commit(old) {
-                    plan.walk
-                        .hide(c.id())
-                        .map_err(|e| format!("cannot hide {old}: {}", e.message()))?;
-                }
-            }
+        if !is_zero_hex(&u.old)
+            && let Ok(old) = Oid::from_str(&u.old)
+            && let Ok(c) = repo.find_commit(old)
+        {
+            plan.walk
+                .hide(c.id())
+                .map_err(|e| format!("cannot hide {old}: {}", e.message()))?;
         }
         plan.add_target(repo, new, &u.refname)?;
     }
@@ -102,10 +101,10 @@ pub fn pusher() -> String {
         "REMOTE_USER",
         "USER",
     ] {
-        if let Ok(v) = std::env::var(k) {
-            if !v.is_empty() {
-                return format!("{k}={v}");
-            }
+        if let Ok(v) = std::env::var(k)
+            && !v.is_empty()
+        {
+            return format!("{k}={v}");
         }
     }
     "an unknown user".to_string()

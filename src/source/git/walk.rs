@@ -124,11 +124,11 @@ pub fn introduced(
 pub fn tree_blobs(tree: &Tree<'_>) -> Result<Vec<(String, Oid)>, git2::Error> {
     let mut out = Vec::new();
     tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-        if let Some(mode) = filemode(entry.filemode()) {
-            if is_checked_mode(mode) {
-                let name = path_string(entry.name_bytes());
-                out.push((format!("{dir}{name}"), entry.id()));
-            }
+        if let Some(mode) = filemode(entry.filemode())
+            && is_checked_mode(mode)
+        {
+            let name = path_string(entry.name_bytes());
+            out.push((format!("{dir}{name}"), entry.id()));
         }
         TreeWalkResult::Ok
     })?;
