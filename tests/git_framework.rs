@@ -9,6 +9,13 @@ use std::process::Output;
 
 use git_support::*;
 
+/// Cargo profile overrides for pre-commit's `cargo install` (same as tests/precommit_framework.rs).
+const FAST_INSTALL: [(&str, &str); 3] = [
+    ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0"),
+    ("CARGO_PROFILE_RELEASE_LTO", "false"),
+    ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"),
+];
+
 fn try_repo(work: &Path, extra: &[&str]) -> Output {
     let repo = env!("CARGO_MANIFEST_DIR");
     let mut c = std::process::Command::new("pre-commit");
@@ -24,6 +31,9 @@ fn try_repo(work: &Path, extra: &[&str]) -> Output {
             "PRE_COMMIT_HOME",
             Path::new(repo).join("target/pre-commit-home"),
         )
+        // What is tested is the integration, not speed: pre-commit's `cargo install` (one per
+        // try-repo) builds unoptimised, like tests/precommit_framework.rs, so CI stays short.
+        .envs(FAST_INSTALL)
         .env("GIT_AUTHOR_NAME", "Test")
         .env("GIT_AUTHOR_EMAIL", "test@example.org")
         .env("GIT_COMMITTER_NAME", "Test")

@@ -13,6 +13,13 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(st.success(), "git {args:?} failed");
 }
 
+/// Cargo profile overrides for pre-commit's `cargo install` (same as tests/git_framework.rs).
+const FAST_INSTALL: [(&str, &str); 3] = [
+    ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0"),
+    ("CARGO_PROFILE_RELEASE_LTO", "false"),
+    ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"),
+];
+
 fn try_repo(work: &Path, hook: &str, file: &str) -> Output {
     let repo = env!("CARGO_MANIFEST_DIR");
     Command::new("pre-commit")
@@ -27,6 +34,8 @@ fn try_repo(work: &Path, hook: &str, file: &str) -> Output {
             "PRE_COMMIT_HOME",
             Path::new(repo).join("target/pre-commit-home"),
         )
+        // What is tested is the integration, not speed: build unoptimised so CI stays short.
+        .envs(FAST_INSTALL)
         .output()
         .expect("pre-commit is installed (pip install pre-commit)")
 }
