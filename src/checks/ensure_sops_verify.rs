@@ -203,6 +203,14 @@ pub fn policy_findings(doc: &Document, file: &SopsFile, ctx: &Context, out: &mut
         _ => format!("creation rule {} (no path_regex)", rule.index + 1),
     };
     let hint = format!("run `sops updatekeys {path}`");
+    // Every finding of this policy: same rule, same hint, at the entry (or block) it is about.
+    let mismatch = |pos: Pos, message: String| {
+        at(
+            Finding::new(doc.path.clone(), ID, "recipients-mismatch", message),
+            pos,
+        )
+        .hint(hint.clone())
+    };
     let norm = |kind: KeyKind, s: &str| -> String {
         let s = s.trim();
         match kind {
@@ -223,21 +231,13 @@ pub fn policy_findings(doc: &Document, file: &SopsFile, ctx: &Context, out: &mut
         .filter(|g| !g.keys.is_empty())
         .count();
     if file_groups != rule_groups && file_groups > 0 && rule_groups > 0 {
-        out.push(
-            at(
-                Finding::new(
-                    doc.path.clone(),
-                    ID,
-                    "recipients-mismatch",
-                    format!(
-                        "the file has {file_groups} key group(s) but {rule_name} in {} lists {rule_groups}",
-                        sanitize(&rules.source.display().to_string())
-                    ),
-                ),
-                meta.pos,
-            )
-            .hint(hint),
-        );
+        out.push(mismatch(
+            meta.pos,
+            format!(
+                "the file has {file_groups} key group(s) but {rule_name} in {} lists {rule_groups}",
+                sanitize(&rules.source.display().to_string())
+            ),
+        ));
         return;
     }
     let pairs: Vec<GroupPair> = meta
@@ -270,42 +270,26 @@ pub fn policy_findings(doc: &Document, file: &SopsFile, ctx: &Context, out: &mut
         };
         for (kind, id, pos) in &have {
             if !want.iter().any(|(k, w)| k == kind && w == id) {
-                out.push(
-                    at(
-                        Finding::new(
-                            doc.path.clone(),
-                            ID,
-                            "recipients-mismatch",
-                            format!(
-                                "still encrypted to {} {}{group}, which {rule_name} no longer lists: whoever holds that key can still decrypt it",
-                                kind.field(),
-                                sanitize(id)
-                            ),
-                        ),
-                        *pos,
-                    )
-                    .hint(hint.clone()),
-                );
+                out.push(mismatch(
+                    *pos,
+                    format!(
+                        "still encrypted to {} {}{group}, which {rule_name} no longer lists: whoever holds that key can still decrypt it",
+                        kind.field(),
+                        sanitize(id)
+                    ),
+                ));
             }
         }
         for (kind, id) in &want {
             if !have.iter().any(|(k, h, _)| k == kind && h == id) {
-                out.push(
-                    at(
-                        Finding::new(
-                            doc.path.clone(),
-                            ID,
-                            "recipients-mismatch",
-                            format!(
-                                "not encrypted to {} {}{group}, which {rule_name} lists",
-                                kind.field(),
-                                sanitize(id)
-                            ),
-                        ),
-                        meta.pos,
-                    )
-                    .hint(hint.clone()),
-                );
+                out.push(mismatch(
+                    meta.pos,
+                    format!(
+                        "not encrypted to {} {}{group}, which {rule_name} lists",
+                        kind.field(),
+                        sanitize(id)
+                    ),
+                ));
             }
         }
     }
